@@ -1,0 +1,14 @@
+"""``python -m services.registration``: the registration HTTP API on PORT (default 8001)."""
+
+from shared.runtime import serve
+
+from .bootstrap import NAME, RegistrationSettings, create_app
+
+
+def main() -> None:
+    settings = RegistrationSettings()
+    serve(create_app(settings), settings, NAME)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Registration's state in Redis, written atomically with the events it appends.
+
+Every key here sits in the hash-tag slot of the ``tasks:registered`` stream:
+
+- ``{<prefix>:tasks:registered}:task:<task_id>``: hash with the registration event, its
+  position and the task's status (pending / approved / rejected);
+- ``{...}:live:<year>:<registrant id>``: set of the registrant's live task ids that year;
+- ``{...}:idempotency:<sha256 of the key>``: the first answer to an ``Idempotency-Key``.
+
+The register script checks the idempotency record and the quota, appends the event and
+updates the state in one step, so replicas cannot overshoot the quota together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.eventlog import EventLog, text
+from shared.events import CloudEvent, TaskApproved, TaskRegistered, TaskRejected
+from shared.idempotency import Appended, record_key, replay
+
+from .domain import QuotaExceeded, TaskRecord, TaskStatus, quota_message, status_after
+
+# KEYS: 1 stream, 2 live set, 3 task hash, 4 idempotency record
+# ARGV: 1 type, 2 event document, 3 task id, 4 max live tasks, 5 "1" to use the record,
+#       6 body hash, 7 event id
+REGISTER = """
+if ARGV[5] == '1' then
+  local seen = redis.call('GET', KEYS[4])
+  if seen then return {'replay', seen} end
+end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'quota', ''} end
+local position = redis.call('XADD', KEYS[1], '*', 'type', ARGV[1], 'event', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[3], 'event', ARGV[2], 'position', position)
+redis.call('HSETNX', KEYS[3], 'status', 'pending')
+if ARGV[5] == '1' then
+  redis.call('SET', KEYS[4], cjson.encode({hash=ARGV[6], event_id=ARGV[7],
+    position=position, subject=ARGV[3]}))
+end
+return {'ok', position}
+"""
+
+Decision = CloudEvent[TaskApproved] | CloudEvent[TaskRejected]
+
+
+class RegistrationStore:
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+        self.redis = log.redis
+        self.stream = log.keys.registered
+        self._register = log.script(REGISTER)
+
+    def task_key(self, task_id: str) -> str:
+        return self.log.keys.tagged(self.stream, "task", task_id)
+
+    def live_key(self, year: int, registrant_id: str) -> str:
+        return self.log.keys.tagged(self.stream, "live", year, registrant_id)
+
+    async def live_tasks(self, year: int, registrant_id: str) -> int:
+        return int(await self.redis.scard(self.live_key(year, registrant_id)))
+
+    async def earlier_answer(self, idempotency_key: str, request_hash: str) -> Appended | None:
+        """The first answer for this key, if any (raises on a reuse with another body)."""
+        stored = await self.redis.get(record_key(self.log.keys, self.stream, idempotency_key))
+        return replay(stored, request_hash) if stored else None
+
+    async def register(
+        self,
+        event: CloudEvent[TaskRegistered],
+        *,
+        max_tasks: int,
+        idempotency_key: str | None,
+        request_hash: str,
+    ) -> Appended:
+        data = event.data
+        outcome, value = await self._register(
+            keys=[
+                self.stream,
+                self.live_key(data.year, data.registrant.id),
+                self.task_key(data.task_id),
+                record_key(self.log.keys, self.stream, idempotency_key),
+            ],
+            args=[
+                event.type,
+                event.model_dump_json(),
+                data.task_id,
+                max_tasks,
+                "1" if idempotency_key else "0",
+                request_hash,
+                event.id,
+            ],
+        )
+        if outcome == b"replay":
+            return replay(value, request_hash)
+        if outcome == b"quota":
+            raise QuotaExceeded(quota_message(data.registrant.id, data.year, max_tasks))
+        return Appended(event.id, text(value), data.task_id)
+
+    async def find(self, task_id: str) -> TaskRecord | None:
+        fields = await self.redis.hgetall(self.task_key(task_id))
+        if b"event" not in fields:
+            return None
+        return TaskRecord(
+            registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
+            status=TaskStatus(text(fields.get(b"status", b"pending"))),
+            position=text(fields[b"position"]),
+        )
+
+    async def record_decisions(self, decisions: Sequence[Decision]) -> None:
+        """Follow decisions: set each task's status; a rejection frees the quota slot.
+
+        Idempotent (setting a status and removing from a set twice changes nothing).
+        """
+        async with self.redis.pipeline(transaction=False) as reads:
+            for decision in decisions:
+                reads.hget(self.task_key(decision.data.task_id), "event")
+            documents = await reads.execute()
+        async with self.redis.pipeline(transaction=False) as writes:
+            for decision, document in zip(decisions, documents, strict=True):
+                task_id = decision.data.task_id
+                status = status_after(decision.data)
+                writes.hset(
+                    self.task_key(task_id),
+                    mapping={"status": status.value, "decision": decision.id},
+                )
+                if status is TaskStatus.rejected and document:
+                    registered = CloudEvent[TaskRegistered].model_validate_json(document).data
+                    writes.srem(self.live_key(registered.year, registered.registrant.id), task_id)
+            await writes.execute()

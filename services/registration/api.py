@@ -1,0 +1,148 @@
+"""Registration's HTTP API: turn requests into calls of the core, and refusals into answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Path, Request
+from pydantic import BaseModel
+
+from shared.eventlog import EventLog, append_once
+from shared.events import Category, Kind, Registrant, Target, Unit
+from shared.http import ApiError, correlation_id
+from shared.idempotency import BadIdempotencyKey, IdempotencyConflict, body_hash
+from shared.settings import Clock
+
+from .adapters import RegistrationStore
+from .domain import LogProgress, Refusal, RegisterTask, decide_progress, decide_registration
+
+TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="repeat a request safely: same key, same answer"),
+]
+
+
+class Registered(BaseModel):
+    task_id: str
+    status: Literal["registered"] = "registered"
+    event_id: str
+    position: str
+
+
+class Logged(BaseModel):
+    event_id: str
+    position: str
+
+
+class TaskView(BaseModel):
+    task_id: str
+    status: Literal["pending", "approved", "rejected"]
+    year: int
+    registrant: Registrant
+    unit: Unit
+    title: str
+    description: str
+    category: Category
+    kind: Kind
+    targets: list[Target]
+    deadline: date
+    registered_at: datetime
+    event_id: str
+    position: str
+
+
+def refusal(error: Refusal) -> ApiError:
+    if error.status == 422:
+        detail: list[dict[str, Any]] = [
+            {"loc": ["body", *error.field], "msg": error.message, "type": "value_error"}
+        ]
+        return ApiError(422, detail)
+    return ApiError(error.status, error.message)
+
+
+def routes(store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int) -> APIRouter:
+    router = APIRouter(tags=["registration"])
+
+    @router.post("/tasks", status_code=201, response_model=Registered)
+    async def register_task(
+        command: RegisterTask, request: Request, idempotency_key: IdempotencyKey = None
+    ) -> Registered:
+        request_hash = body_hash(command)
+        try:
+            if idempotency_key and (
+                first := await store.earlier_answer(idempotency_key, request_hash)
+            ):
+                request.state.event_id = first.event_id
+                return Registered(
+                    task_id=first.subject, event_id=first.event_id, position=first.position
+                )
+            event = decide_registration(
+                command,
+                task_id=str(uuid.uuid4()),
+                now=clock.now(),
+                today=clock.today(),
+                live_tasks=await store.live_tasks(command.year, command.registrant.id),
+                max_tasks=max_tasks,
+                correlation_id=correlation_id(request),
+            )
+            appended = await store.register(
+                event,
+                max_tasks=max_tasks,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+            )
+        except Refusal as error:
+            raise refusal(error) from error
+        except IdempotencyConflict as error:
+            raise ApiError(409, str(error)) from error
+        except BadIdempotencyKey as error:
+            raise ApiError(422, str(error)) from error
+        request.state.event_id = appended.event_id
+        return Registered(
+            task_id=appended.subject, event_id=appended.event_id, position=appended.position
+        )
+
+    @router.post("/tasks/{task_id}/progress", status_code=201, response_model=Logged)
+    async def log_progress(
+        task_id: TaskId,
+        command: LogProgress,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Logged:
+        task = await store.find(task_id)
+        if task is None:
+            raise ApiError(404, f"no task {task_id}")
+        try:
+            event = decide_progress(
+                task, command, now=clock.now(), correlation_id=correlation_id(request)
+            )
+            appended = await append_once(
+                log, event, idempotency_key=idempotency_key, request_hash=body_hash(command)
+            )
+        except Refusal as error:
+            raise refusal(error) from error
+        except IdempotencyConflict as error:
+            raise ApiError(409, str(error)) from error
+        except BadIdempotencyKey as error:
+            raise ApiError(422, str(error)) from error
+        request.state.event_id = appended.event_id
+        return Logged(event_id=appended.event_id, position=appended.position)
+
+    @router.get("/tasks/{task_id}", response_model=TaskView)
+    async def get_task(task_id: TaskId) -> TaskView:
+        task = await store.find(task_id)
+        if task is None:
+            raise ApiError(404, f"no task {task_id}")
+        data = task.registration.data
+        return TaskView(
+            **data.model_dump(exclude={"targets"}),
+            targets=list(data.targets),
+            status=task.status.value,
+            event_id=task.registration.id,
+            position=task.position,
+        )
+
+    return router

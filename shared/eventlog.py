@@ -1,0 +1,194 @@
+"""The event-log adapter: append to, read back, and park entries of the Redis streams.
+
+Entries are written with redis-py as exactly two fields, ``type`` and ``event`` (a CloudEvents
+JSON document), so any Redis client in any language reads them with XRANGE/XREADGROUP. An
+append that must check an invariant atomically goes through a Lua script (see the services'
+adapters); a plain append is one XADD. The log is never trimmed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+from redis.exceptions import ResponseError
+
+from shared.events import AnyEvent, MalformedEvent, StoredEvent, parse_event, utc_now
+from shared.idempotency import APPEND_ONCE, Appended, record_key, replay
+from shared.keys import Keys
+
+RawFields = Mapping[bytes, bytes]
+
+
+def connect(url: str) -> Redis:
+    """A client for the log; replies stay bytes, decoded where they are parsed."""
+    return Redis.from_url(url, decode_responses=False, health_check_interval=10)
+
+
+def text(value: object) -> str:
+    """A Redis reply (bytes) as text."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def entry_fields(event: AnyEvent) -> dict[str, str]:
+    """The two fields of a stream entry for ``event``."""
+    return {"type": event.type, "event": event.model_dump_json()}
+
+
+def decode_entry(
+    stream: str, entry_id: bytes | str, fields: RawFields, expected: str
+) -> StoredEvent:
+    """Parse one raw entry of ``stream`` into a stored event, or raise ``MalformedEvent``."""
+    position = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    names = set(fields)
+    if names != {b"type", b"event"}:
+        shown = sorted(n.decode(errors="replace")[:40] for n in names)
+        raise MalformedEvent(f"entry fields {shown}, expected exactly ['event', 'type']")
+    try:
+        type_field = fields[b"type"].decode()
+        document = fields[b"event"].decode()
+    except UnicodeDecodeError as error:
+        raise MalformedEvent(f"entry is not UTF-8: {error}") from error
+    return StoredEvent(stream, position, parse_event(type_field, document, expected))
+
+
+@dataclass(frozen=True, slots=True)
+class Poison:
+    """An entry a consumer gave up on, with why."""
+
+    stream: str
+    position: str
+    fields: RawFields
+    error: str
+
+
+class EventLog:
+    def __init__(self, redis: Redis, keys: Keys, service: str) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.service = service
+
+    def script(self, source: str) -> AsyncScript:
+        return self.redis.register_script(source)
+
+    async def append(self, event: AnyEvent) -> str:
+        stream = self.keys.event_streams[event.type]
+        return text(await self.redis.xadd(stream, entry_fields(event)))  # type: ignore[arg-type]
+
+    async def read_pages(
+        self, stream: str, after: str = "0-0", page_size: int = 10_000
+    ) -> AsyncIterator[list[tuple[bytes, RawFields]]]:
+        """Every entry after ``after``, oldest first, in pages of XRANGE."""
+        start = after
+        while True:
+            page = cast(
+                "list[tuple[bytes, RawFields]]",
+                await self.redis.xrange(stream, min=f"({start}", count=page_size),
+            )
+            if not page:
+                return
+            yield page
+            start = page[-1][0].decode()
+            if len(page) < page_size:
+                return
+
+    async def read_events(
+        self, stream: str, event_type: str, after: str = "0-0", page_size: int = 10_000
+    ) -> AsyncIterator[tuple[list[StoredEvent], list[Poison]]]:
+        """Pages of parsed events; entries that do not parse come back as ``Poison``."""
+        async for page in self.read_pages(stream, after, page_size):
+            yield split_entries(stream, event_type, page)
+
+    async def last_position(self, stream: str) -> str:
+        """The id of the newest entry of ``stream``, or "0-0" when it is empty or absent."""
+        newest = await self.redis.xrevrange(stream, count=1)
+        return text(newest[0][0]) if newest else "0-0"
+
+    async def ensure_group(self, stream: str, group: str) -> None:
+        """Create ``group`` at the start of ``stream`` (never at "$": nothing is skipped)."""
+        try:
+            await self.redis.xgroup_create(stream, group, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    async def park(
+        self, poison: Poison, *, group: str, consumer: str, delivery_count: int = 1
+    ) -> str:
+        """Copy an entry to the dead-letter stream, with the reason, as a DeadLetter event."""
+        document = dead_letter_document(
+            poison, service=self.service, group=group, consumer=consumer, deliveries=delivery_count
+        )
+        fields = {"type": "DeadLetter", "event": json.dumps(document, ensure_ascii=False)}
+        return text(await self.redis.xadd(self.keys.dead_letter, fields))  # type: ignore[arg-type]
+
+
+def split_entries(
+    stream: str, event_type: str, entries: Sequence[tuple[bytes, RawFields]]
+) -> tuple[list[StoredEvent], list[Poison]]:
+    events: list[StoredEvent] = []
+    poison: list[Poison] = []
+    for entry_id, fields in entries:
+        try:
+            events.append(decode_entry(stream, entry_id, fields, event_type))
+        except MalformedEvent as error:
+            poison.append(Poison(stream, entry_id.decode(), fields, str(error)[:2000]))
+    return events, poison
+
+
+def dead_letter_document(
+    poison: Poison, *, service: str, group: str, consumer: str, deliveries: int
+) -> dict[str, Any]:
+    original = {
+        name.decode(errors="replace"): value.decode(errors="replace")
+        for name, value in poison.fields.items()
+    }
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": f"/breakthrough/{service}",
+        "type": "DeadLetter",
+        "subject": f"{poison.stream}/{poison.position}",
+        "time": utc_now().isoformat().replace("+00:00", "Z"),
+        "datacontenttype": "application/json",
+        "schemaversion": 1,
+        "correlationid": str(uuid.uuid4()),
+        "causationid": None,
+        "data": {
+            "stream": poison.stream,
+            "entry_id": poison.position,
+            "group": group,
+            "consumer": consumer,
+            "error": poison.error,
+            "delivery_count": deliveries,
+            "fields": original,
+        },
+    }
+
+
+async def append_once(
+    log: EventLog, event: AnyEvent, *, idempotency_key: str | None, request_hash: str
+) -> Appended:
+    """Append ``event``, or answer the first append again for a repeated Idempotency-Key."""
+    stream = log.keys.event_streams[event.type]
+    record = record_key(log.keys, stream, idempotency_key)
+    script = log.script(APPEND_ONCE)
+    outcome, value = await script(
+        keys=[stream, record],
+        args=[
+            event.type,
+            event.model_dump_json(),
+            "1" if idempotency_key else "0",
+            request_hash,
+            event.id,
+            event.subject,
+        ],
+    )
+    if outcome == b"replay":
+        return replay(value, request_hash)
+    return Appended(event.id, value.decode(), event.subject)

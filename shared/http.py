@@ -1,0 +1,117 @@
+"""What every service's HTTP API shares: probes, metrics, correlation ids, error answers."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from shared.metrics import Metrics
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+Readiness = Callable[[], Awaitable[str | None]]
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+logger = structlog.get_logger()
+
+
+class ApiError(Exception):
+    """A refusal with a status and a message for the client; nothing was written."""
+
+    def __init__(self, status: int, message: str | list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def correlation_id(request: Request) -> str:
+    value: str = request.state.correlation_id
+    return value
+
+
+def service_app(
+    *, name: str, metrics: Metrics, readiness: Readiness, lifespan: Lifespan, version: str
+) -> FastAPI:
+    app = FastAPI(title=f"breakthrough {name}", version=version, lifespan=lifespan)
+
+    @app.get("/healthz", tags=["probes"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/readyz", tags=["probes"], responses={503: {"description": "not ready"}})
+    async def readyz() -> JSONResponse:
+        reason = await readiness()
+        if reason:
+            return JSONResponse({"status": "not ready", "reason": reason}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    @app.get("/metrics", tags=["probes"], response_class=Response)
+    async def prometheus_metrics() -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.exception_handler(ApiError)
+    async def refused(_request: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse({"detail": error.message}, status_code=error.status)
+
+    async def unavailable(_request: Request, _error: Exception) -> JSONResponse:
+        message = "the event log (Redis) is unavailable: nothing was written, retry later"
+        return JSONResponse({"detail": message}, status_code=503)
+
+    app.add_exception_handler(RedisConnectionError, unavailable)
+    app.add_exception_handler(RedisTimeoutError, unavailable)
+    app.middleware("http")(_access(metrics))
+    return app
+
+
+def _access(metrics: Metrics) -> Callable[..., Awaitable[Response]]:
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        given = request.headers.get(CORRELATION_HEADER, "")
+        request.state.correlation_id = given if _SAFE_ID.match(given) else str(uuid.uuid4())
+        structlog.contextvars.bind_contextvars(correlation_id=request.state.correlation_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route(request)
+            metrics.requests(route, request.method, str(status)).inc()
+            metrics.request_seconds(route).observe(elapsed)
+            if route not in {"/healthz", "/readyz", "/metrics"}:
+                _log_request(request, route, status, elapsed)
+            structlog.contextvars.unbind_contextvars("correlation_id")
+        response.headers[CORRELATION_HEADER] = request.state.correlation_id
+        return response
+
+    return middleware
+
+
+def _route(request: Request) -> str:
+    route: Any = request.scope.get("route")
+    return str(getattr(route, "path", "unmatched"))
+
+
+def _log_request(request: Request, route: str, status: int, elapsed: float) -> None:
+    level = "warning" if status >= 500 else "info"
+    getattr(logger, level)(
+        "request",
+        method=request.method,
+        route=route,
+        status=status,
+        duration_ms=round(elapsed * 1000, 2),
+        event_id=getattr(request.state, "event_id", None),
+    )

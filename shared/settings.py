@@ -1,0 +1,71 @@
+"""Settings read from the environment (pydantic-settings); one subclass per service."""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import UTC, date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads. Names match the contract's environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    redis_url: str = "redis://localhost:6379/0"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    stream_prefix: str = "breakthrough"
+    replica_name: str = Field(
+        default_factory=socket.gethostname,
+        description="Stable name of this replica: its consumer name in every consumer group.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    batch_size: int = Field(default=500, ge=1, le=10_000, description="entries per consumer read")
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh", description="where 'today' and 'end of a day' are reckoned"
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"TIMEZONE {value!r} is not a known time zone") from error
+        return value
+
+    @field_validator("stream_prefix")
+    @classmethod
+    def _prefix_is_plain(cls, value: str) -> str:
+        if not _PREFIX.match(value):
+            raise ValueError("STREAM_PREFIX: 1-64 of A-Z a-z 0-9 . _ - (no braces or colons)")
+        return value
+
+    @field_validator("replica_name")
+    @classmethod
+    def _replica_is_plain(cls, value: str) -> str:
+        if not _PREFIX.match(value):
+            raise ValueError("REPLICA_NAME must be 1-64 of A-Z a-z 0-9 . _ -")
+        return value
+
+
+class Clock:
+    """Now (UTC) and today (in the province's time zone); replaced by a fixed clock in tests."""
+
+    def __init__(self, timezone: str = "Asia/Ho_Chi_Minh") -> None:
+        self.zone = ZoneInfo(timezone)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return self.now().astimezone(self.zone).date()

@@ -1,0 +1,90 @@
+"""The three services as real processes (``python -m services.<name>``), for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support.redis_server import free_port
+
+SERVICES = ("registration", "approval", "reporting")
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServiceProcess:
+        with self.log_path.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", f"services.{self.name}"],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.logs()}")
+            try:
+                answer = httpx.get(f"{self.url}/readyz", timeout=1.0)
+                if answer.status_code == 200:
+                    return
+                last = answer.text
+            except httpx.HTTPError as error:
+                last = str(error)
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name} not ready after {timeout}s ({last}):\n{self.logs()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int | None:
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else None
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")[-6000:]
+
+
+def start_system(redis_url: str, prefix: str, folder: Path, **extra: str) -> dict[str, ServiceProcess]:
+    folder.mkdir(parents=True, exist_ok=True)
+    started: dict[str, ServiceProcess] = {}
+    for name in SERVICES:
+        env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "STREAM_PREFIX": prefix,
+            "PORT": str(free_port()),
+            "HOST": "127.0.0.1",
+            "REPLICA_NAME": f"{name}-1",
+            "LOG_FORMAT": "json",
+            **extra,
+        }
+        port = int(env["PORT"])
+        started[name] = ServiceProcess(name, port, env, folder / f"{name}.log").start()
+    for service in started.values():
+        service.wait_ready()
+    return started
