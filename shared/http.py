@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from shared.commands import Refusal
 from shared.metrics import Metrics
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -33,6 +34,14 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def refused(error: Refusal) -> ApiError:
+    """The answer to a refusal: 422s in FastAPI's own shape, other statuses as a message."""
+    if error.status == 422:
+        detail = [{"loc": ["body", *error.field], "msg": error.message, "type": "value_error"}]
+        return ApiError(422, detail)
+    return ApiError(error.status, error.message)
 
 
 def correlation_id(request: Request) -> str:
@@ -61,7 +70,7 @@ def service_app(
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.exception_handler(ApiError)
-    async def refused(_request: Request, error: ApiError) -> JSONResponse:
+    async def answer(_request: Request, error: ApiError) -> JSONResponse:
         return JSONResponse({"detail": error.message}, status_code=error.status)
 
     async def unavailable(_request: Request, _error: Exception) -> JSONResponse:

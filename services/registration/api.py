@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Request
 from pydantic import BaseModel
 
+from shared.commands import Refusal
 from shared.eventlog import EventLog, append_once
 from shared.events import Category, Kind, Registrant, Target, Unit
-from shared.http import ApiError, correlation_id
+from shared.http import ApiError, correlation_id, refused
 from shared.idempotency import BadIdempotencyKey, IdempotencyConflict, body_hash
 from shared.settings import Clock
 
 from .adapters import RegistrationStore
-from .domain import LogProgress, Refusal, RegisterTask, decide_progress, decide_registration
+from .domain import LogProgress, RegisterTask, decide_progress, decide_registration
 
 TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
 IdempotencyKey = Annotated[
@@ -54,15 +55,6 @@ class TaskView(BaseModel):
     position: str
 
 
-def refusal(error: Refusal) -> ApiError:
-    if error.status == 422:
-        detail: list[dict[str, Any]] = [
-            {"loc": ["body", *error.field], "msg": error.message, "type": "value_error"}
-        ]
-        return ApiError(422, detail)
-    return ApiError(error.status, error.message)
-
-
 def routes(store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int) -> APIRouter:
     router = APIRouter(tags=["registration"])
 
@@ -95,7 +87,7 @@ def routes(store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int
                 request_hash=request_hash,
             )
         except Refusal as error:
-            raise refusal(error) from error
+            raise refused(error) from error
         except IdempotencyConflict as error:
             raise ApiError(409, str(error)) from error
         except BadIdempotencyKey as error:
@@ -123,7 +115,7 @@ def routes(store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int
                 log, event, idempotency_key=idempotency_key, request_hash=body_hash(command)
             )
         except Refusal as error:
-            raise refusal(error) from error
+            raise refused(error) from error
         except IdempotencyConflict as error:
             raise ApiError(409, str(error)) from error
         except BadIdempotencyKey as error:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.commands import Command, Conflict, Note, Refusal, Text
 from shared.events import (
     Actual,
     Category,
@@ -36,12 +37,6 @@ from shared.events import (
 SOURCE = "/breakthrough/registration"
 MAX_TARGETS = 10
 ELIGIBLE = ", ".join(level.value for level in Level)
-
-Text = Annotated[str, Field(min_length=1)]
-
-
-class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class RegistrantIn(Command):
@@ -88,7 +83,7 @@ class LogProgress(Command):
     reported_at: date
     actuals: Annotated[list[ActualIn], Field(max_length=MAX_TARGETS)]
     status: ProgressStatus
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Note | None = None
 
 
 class TaskStatus(StrEnum):
@@ -107,23 +102,12 @@ class TaskRecord(BaseModel):
     position: str
 
 
-class Refusal(Exception):
-    """A command the rules refuse; ``status`` is the HTTP answer, nothing is written."""
-
-    status = 422
-
-    def __init__(self, message: str, field: tuple[str | int, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class QuotaExceeded(Conflict):
+    """The registrant holds the maximum of live tasks for the year."""
 
 
-class QuotaExceeded(Refusal):
-    status = 409
-
-
-class NotApproved(Refusal):
-    status = 409
+class NotApproved(Conflict):
+    """Progress is logged only against approved tasks."""
 
 
 def decide_registration(

@@ -1,0 +1,14 @@
+"""``python -m services.approval``: the approval HTTP API on PORT (default 8002)."""
+
+from shared.runtime import serve
+
+from .bootstrap import NAME, ApprovalSettings, create_app
+
+
+def main() -> None:
+    settings = ApprovalSettings()
+    serve(create_app(settings), settings, NAME)
+
+
+if __name__ == "__main__":
+    main()

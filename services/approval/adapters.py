@@ -1,0 +1,127 @@
+"""Approval's state in Redis: the registered tasks it follows and the decisions it made.
+
+Keys sit in the hash-tag slot of the ``tasks:approved`` stream:
+
+- ``{<prefix>:tasks:approved}:task:<task_id>``: hash with the registration event, its
+  position, the status and, once decided, the decision event id and position;
+- ``{...}:pending:<year>``: sorted set of undecided task ids, by registration time.
+
+The decide script checks "still pending", appends the decision and updates both keys in one
+step, so two replicas never both decide a task. It also writes the ``tasks:rejected`` stream,
+which on Redis Cluster lives in another slot: a Cluster deployment needs the rejection to go
+through an outbox in this slot (see the README's limits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from redis.asyncio import Redis
+
+from shared.eventlog import EventLog, text
+from shared.events import CloudEvent, StoredEvent, TaskRegistered
+
+from .domain import AlreadyDecided, Candidate, Decision, Status
+
+# KEYS: 1 task hash, 2 pending set. ARGV: 1 event document, 2 position, 3 score, 4 task id
+NOTE_REGISTRATION = """
+redis.call('HSET', KEYS[1], 'event', ARGV[1], 'position', ARGV[2])
+redis.call('HSETNX', KEYS[1], 'status', 'pending')
+if redis.call('HGET', KEYS[1], 'status') == 'pending' then
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+end
+return 1
+"""
+
+# KEYS: 1 task hash, 2 pending set, 3 the decision's stream
+# ARGV: 1 status, 2 type, 3 event document, 4 task id, 5 event id
+DECIDE = """
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'pending' then return {'decided', status or ''} end
+local position = redis.call('XADD', KEYS[3], '*', 'type', ARGV[2], 'event', ARGV[3])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decision', ARGV[5], 'decision_position', position)
+redis.call('ZREM', KEYS[2], ARGV[4])
+return {'ok', position}
+"""
+
+
+class ApprovalStore:
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+        self.redis: Redis = log.redis
+        self.slot = log.keys.approved
+        self._note = log.script(NOTE_REGISTRATION)
+        self._decide = log.script(DECIDE)
+
+    def task_key(self, task_id: str) -> str:
+        return self.log.keys.tagged(self.slot, "task", task_id)
+
+    def pending_key(self, year: int) -> str:
+        return self.log.keys.tagged(self.slot, "pending", year)
+
+    async def note_registrations(self, events: Sequence[StoredEvent]) -> None:
+        """Follow registrations into the pending lists (idempotent; a decided task stays out)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for stored in events:
+                data = stored.event.data
+                assert isinstance(data, TaskRegistered)
+                await self._note(
+                    keys=[self.task_key(data.task_id), self.pending_key(data.year)],
+                    args=[
+                        stored.event.model_dump_json(),
+                        stored.position,
+                        int(data.registered_at.timestamp() * 1000),
+                        data.task_id,
+                    ],
+                    client=pipe,
+                )
+            await pipe.execute()
+
+    async def find(self, task_id: str) -> Candidate | None:
+        fields = await self.redis.hgetall(self.task_key(task_id))
+        if b"event" not in fields:
+            return None
+        return Candidate(
+            registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
+            position=text(fields[b"position"]),
+            status=Status(text(fields[b"status"])),
+        )
+
+    async def pending(self, year: int) -> list[Candidate]:
+        task_ids = await self.redis.zrange(self.pending_key(year), 0, -1)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for task_id in task_ids:
+                pipe.hmget(self.task_key(text(task_id)), ["event", "position"])
+            rows = await pipe.execute()
+        return [
+            Candidate(
+                registration=CloudEvent[TaskRegistered].model_validate_json(document),
+                position=text(position),
+                status=Status.pending,
+            )
+            for document, position in rows
+            if document
+        ]
+
+    async def record(self, decision: Decision) -> str:
+        """Append the decision if the task is still pending; its position in the log."""
+        data = decision.data
+        status = Status.approved if decision.type == "TaskApproved" else Status.rejected
+        keys = self.log.keys
+        outcome, value = await self._decide(
+            keys=[
+                self.task_key(data.task_id),
+                self.pending_key(data.year),
+                keys.approved if status is Status.approved else keys.rejected,
+            ],
+            args=[
+                status.value,
+                decision.type,
+                decision.model_dump_json(),
+                data.task_id,
+                decision.id,
+            ],
+        )
+        if outcome == b"decided":
+            raise AlreadyDecided(f"task {data.task_id} is already {text(value) or 'decided'}")
+        return text(value)

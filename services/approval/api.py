@@ -1,0 +1,81 @@
+"""Approval's HTTP API: the pending list and the decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
+
+from shared.commands import Refusal
+from shared.events import Category, Kind, Registrant, Target, Unit
+from shared.http import ApiError, correlation_id, refused
+from shared.settings import Clock
+
+from .adapters import ApprovalStore
+from .domain import Candidate, Decide, decide
+
+TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
+
+
+class PendingTask(BaseModel):
+    task_id: str
+    year: int
+    registrant: Registrant
+    unit: Unit
+    title: str
+    description: str
+    category: Category
+    kind: Kind
+    targets: list[Target]
+    deadline: date
+    registered_at: datetime
+    event_id: str
+    position: str
+
+
+class Decided(BaseModel):
+    task_id: str
+    status: Literal["approved", "rejected"]
+    event_id: str
+    position: str
+
+
+def pending_view(task: Candidate) -> PendingTask:
+    data = task.registration.data
+    return PendingTask(
+        **data.model_dump(exclude={"targets"}),
+        targets=list(data.targets),
+        event_id=task.registration.id,
+        position=task.position,
+    )
+
+
+def routes(store: ApprovalStore, clock: Clock) -> APIRouter:
+    router = APIRouter(tags=["approval"])
+
+    @router.get("/approvals/pending", response_model=list[PendingTask])
+    async def pending(
+        year: Annotated[int, Query(ge=2000, le=2100, description="the programme year")],
+    ) -> list[PendingTask]:
+        """The registered tasks of ``year`` still waiting for a decision, oldest first."""
+        return [pending_view(task) for task in await store.pending(year)]
+
+    @router.post("/tasks/{task_id}/decision", response_model=Decided)
+    async def decide_task(task_id: TaskId, command: Decide, request: Request) -> Decided:
+        task = await store.find(task_id)
+        if task is None:
+            raise ApiError(404, f"no registered task {task_id} (yet)")
+        try:
+            event = decide(task, command, now=clock.now(), correlation_id=correlation_id(request))
+            position = await store.record(event)
+        except Refusal as error:
+            raise refused(error) from error
+        request.state.event_id = event.id
+        status: Literal["approved", "rejected"] = (
+            "approved" if event.type == "TaskApproved" else "rejected"
+        )
+        return Decided(task_id=task_id, status=status, event_id=event.id, position=position)
+
+    return router

@@ -1,0 +1,36 @@
+"""Wires approval: settings, Redis, the event log, the registration follower and the API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from pydantic import Field
+
+from shared.http import service_app
+from shared.runtime import Runtime
+from shared.settings import ServiceSettings
+
+from .adapters import ApprovalStore
+from .api import routes
+
+NAME = "approval"
+
+
+class ApprovalSettings(ServiceSettings):
+    port: int = Field(default=8002, ge=1, le=65535)
+
+
+def create_app(settings: ApprovalSettings | None = None) -> FastAPI:
+    settings = settings or ApprovalSettings()
+    runtime = Runtime(NAME, settings)
+    store = ApprovalStore(runtime.log)
+    runtime.follow(runtime.keys.registered, "TaskRegistered", store.note_registrations)
+    app = service_app(
+        name=NAME,
+        metrics=runtime.metrics,
+        readiness=runtime.readiness,
+        lifespan=runtime.lifespan,
+        version="1",
+    )
+    app.include_router(routes(store, runtime.clock))
+    app.state.runtime = runtime
+    return app
