@@ -20,9 +20,17 @@ from redis.exceptions import ResponseError
 
 from shared.events import AnyEvent, MalformedEvent, StoredEvent, parse_event, utc_now
 from shared.idempotency import APPEND_ONCE, Appended, record_key, replay
-from shared.keys import Keys
+from shared.keys import Keys, digest
 
 RawFields = Mapping[bytes, bytes]
+
+# KEYS: 1 dead-letter stream, 2 marker of this (stream, entry, group). ARGV: 1 document
+PARK_ONCE = """
+if redis.call('SET', KEYS[2], '1', 'NX') then
+  return redis.call('XADD', KEYS[1], '*', 'type', 'DeadLetter', 'event', ARGV[1])
+end
+return false
+"""
 
 
 def connect(url: str) -> Redis:
@@ -72,9 +80,13 @@ class EventLog:
         self.redis = redis
         self.keys = keys
         self.service = service
+        self._scripts: dict[str, AsyncScript] = {}
 
     def script(self, source: str) -> AsyncScript:
-        return self.redis.register_script(source)
+        """A Lua script on this connection (EVALSHA, loaded on first use)."""
+        if source not in self._scripts:
+            self._scripts[source] = self.redis.register_script(source)
+        return self._scripts[source]
 
     async def append(self, event: AnyEvent) -> str:
         stream = self.keys.event_streams[event.type]
@@ -119,13 +131,23 @@ class EventLog:
 
     async def park(
         self, poison: Poison, *, group: str, consumer: str, delivery_count: int = 1
-    ) -> str:
-        """Copy an entry to the dead-letter stream, with the reason, as a DeadLetter event."""
+    ) -> str | None:
+        """Copy an entry to the dead-letter stream, with the reason, as a DeadLetter event.
+
+        Once per (stream, entry, group): replicas and restarts that meet the same entry again
+        park nothing more. Returns the dead letter's position, or None if already parked.
+        """
         document = dead_letter_document(
             poison, service=self.service, group=group, consumer=consumer, deliveries=delivery_count
         )
-        fields = {"type": "DeadLetter", "event": json.dumps(document, ensure_ascii=False)}
-        return text(await self.redis.xadd(self.keys.dead_letter, fields))  # type: ignore[arg-type]
+        stream = self.keys.dead_letter
+        marker = self.keys.tagged(
+            stream, "parked", digest(f"{poison.stream}/{poison.position}/{group}")
+        )
+        position = await self.script(PARK_ONCE)(
+            keys=[stream, marker], args=[json.dumps(document, ensure_ascii=False)]
+        )
+        return text(position) if position else None
 
 
 def split_entries(

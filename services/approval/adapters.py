@@ -4,7 +4,8 @@ Keys sit in the hash-tag slot of the ``tasks:approved`` stream:
 
 - ``{<prefix>:tasks:approved}:task:<task_id>``: hash with the registration event, its
   position, the status and, once decided, the decision event id and position;
-- ``{...}:pending:<year>``: sorted set of undecided task ids, by registration time.
+- ``{...}:pending:<year>``: undecided tasks in registration order: a sorted set of
+  members ``<position, zero-padded>|<task id>`` all with score 0, so ordered by position.
 
 The decide script checks "still pending", appends the decision and updates both keys in one
 step, so two replicas never both decide a task. It also writes the ``tasks:rejected`` stream,
@@ -19,16 +20,16 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 
 from shared.eventlog import EventLog, text
-from shared.events import CloudEvent, StoredEvent, TaskRegistered
+from shared.events import CloudEvent, StoredEvent, TaskRegistered, position_key
 
 from .domain import AlreadyDecided, Candidate, Decision, Status
 
-# KEYS: 1 task hash, 2 pending set. ARGV: 1 event document, 2 position, 3 score, 4 task id
+# KEYS: 1 task hash, 2 pending set. ARGV: 1 event document, 2 position, 3 pending-set member
 NOTE_REGISTRATION = """
-redis.call('HSET', KEYS[1], 'event', ARGV[1], 'position', ARGV[2])
+redis.call('HSET', KEYS[1], 'event', ARGV[1], 'position', ARGV[2], 'member', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'status', 'pending')
 if redis.call('HGET', KEYS[1], 'status') == 'pending' then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+  redis.call('ZADD', KEYS[2], 0, ARGV[3])
 end
 return 1
 """
@@ -40,9 +41,15 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'pending' then return {'decided', status or ''} end
 local position = redis.call('XADD', KEYS[3], '*', 'type', ARGV[2], 'event', ARGV[3])
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decision', ARGV[5], 'decision_position', position)
-redis.call('ZREM', KEYS[2], ARGV[4])
+redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'member'))
 return {'ok', position}
 """
+
+
+def pending_member(position: str, task_id: str) -> str:
+    """Sorts like the position: "12-3" before "12-10" before "100-0"."""
+    ms, seq = position_key(position)
+    return f"{ms:015d}-{seq:010d}|{task_id}"
 
 
 class ApprovalStore:
@@ -70,8 +77,7 @@ class ApprovalStore:
                     args=[
                         stored.event.model_dump_json(),
                         stored.position,
-                        int(data.registered_at.timestamp() * 1000),
-                        data.task_id,
+                        pending_member(stored.position, data.task_id),
                     ],
                     client=pipe,
                 )
@@ -88,10 +94,10 @@ class ApprovalStore:
         )
 
     async def pending(self, year: int) -> list[Candidate]:
-        task_ids = await self.redis.zrange(self.pending_key(year), 0, -1)
+        members = await self.redis.zrange(self.pending_key(year), 0, -1)
         async with self.redis.pipeline(transaction=False) as pipe:
-            for task_id in task_ids:
-                pipe.hmget(self.task_key(text(task_id)), ["event", "position"])
+            for member in members:
+                pipe.hmget(self.task_key(text(member).partition("|")[2]), ["event", "position"])
             rows = await pipe.execute()
         return [
             Candidate(

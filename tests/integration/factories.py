@@ -1,0 +1,54 @@
+"""Valid commands and events for integration tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from services.registration.domain import RegisterTask
+from shared.events import CloudEvent, TaskRegistered, new_event, utc_now
+
+
+def registration_body(
+    registrant: str = "pham-quang-hung", year: int = 2024, **overrides: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "year": year,
+        "registrant": {
+            "id": registrant,
+            "name": "Phạm Quang Hưng",
+            "position": "Chủ tịch UBND huyện Kim Thành",
+            "level": "district_leader",
+        },
+        "unit": {"code": "kim-thanh", "name": "Huyện Kim Thành"},
+        "title": "Giải phóng mặt bằng 26 dự án",
+        "category": "socio_economic",
+        "kind": "breakthrough",
+        "targets": [
+            {"metric": "projects cleared", "unit": "project", "target": 26},
+            {"metric": "area cleared", "unit": "ha", "target": 287},
+        ],
+        "deadline": f"{year}-12-31",
+    }
+    body.update(overrides)
+    return body
+
+
+def registered_event(
+    registrant: str = "pham-quang-hung", year: int = 2024
+) -> CloudEvent[TaskRegistered]:
+    command = RegisterTask.model_validate(registration_body(registrant, year))
+    data = TaskRegistered(
+        task_id=str(uuid.uuid4()),
+        registered_at=utc_now(),
+        **command.model_dump(exclude={"registrant", "unit", "targets"}),
+        registrant=command.registrant.model_dump(),
+        unit=command.unit.model_dump(),
+        targets=[t.model_dump() for t in command.targets],
+    )
+    return new_event(data, source="/breakthrough/registration", correlation_id="test")
+
+
+def deadline(year: int) -> date:
+    return date(year, 12, 31)

@@ -1,0 +1,88 @@
+"""Following a stream with FastStream against a real Redis: batches, groups, poison."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Sequence
+
+import redis.asyncio as aioredis
+from faststream.redis import RedisBroker
+
+from shared.eventlog import EventLog
+from shared.events import StoredEvent
+from shared.following import Follower
+from shared.keys import Keys
+from shared.metrics import Metrics
+from tests.integration.factories import registered_event
+
+
+async def wait_until(condition: Callable[[], bool], within: float = 5.0) -> None:
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110 - polling state another task changes
+            await asyncio.sleep(0.02)
+
+
+async def test_group_follower_gets_earlier_and_later_entries_parks_poison_and_acks(
+    redis: aioredis.Redis, redis_url: str, prefix: str
+) -> None:
+    log = EventLog(redis, Keys(prefix), "test")
+    stream = log.keys.registered
+    earlier = await log.append(registered_event("before-start"))
+    seen: list[StoredEvent] = []
+
+    async def handle(events: Sequence[StoredEvent]) -> None:
+        seen.extend(events)
+
+    broker = RedisBroker(redis_url)
+    follower = Follower(
+        log, Metrics("t"), stream, "TaskRegistered", handle, group="g", consumer="c1"
+    )
+    follower.attach(broker, batch_size=100)
+    await follower.prepare()
+    await broker.start()
+    try:
+        await wait_until(lambda: len(seen) == 1)
+        await redis.xadd(stream, {"type": "TaskRegistered", "event": "{broken"})
+        later = await log.append(registered_event("after-start"))
+        await wait_until(lambda: len(seen) == 2)
+        assert follower.running
+    finally:
+        await broker.stop()
+
+    assert [s.position for s in seen] == [earlier, later]
+    pending = await redis.xpending(stream, "g")
+    assert pending["pending"] == 0, "every entry, the poison one too, was acked"
+    [(_, letter)] = await redis.xrange(log.keys.dead_letter)
+    assert json.loads(letter[b"event"])["data"]["group"] == "g"
+    assert not follower.running
+
+
+async def test_failing_handler_is_retried_then_left_pending(
+    redis: aioredis.Redis, redis_url: str, prefix: str
+) -> None:
+    log = EventLog(redis, Keys(prefix), "test")
+    stream = log.keys.registered
+    calls = 0
+
+    async def always_fails(events: Sequence[StoredEvent]) -> None:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("projection store down")
+
+    broker = RedisBroker(redis_url)
+    follower = Follower(
+        log, Metrics("t"), stream, "TaskRegistered", always_fails, group="g", consumer="c1"
+    )
+    follower.attach(broker, batch_size=100)
+    await follower.prepare()
+    await broker.start()
+    try:
+        await log.append(registered_event())
+        await wait_until(lambda: calls == 4)
+        await asyncio.sleep(0.2)
+    finally:
+        await broker.stop()
+    pending = await redis.xpending(stream, "g")
+    assert pending["pending"] == 1, "a batch that failed is never acked"
+    assert await redis.xlen(log.keys.dead_letter) == 0

@@ -1,0 +1,90 @@
+"""Registration's Redis state: the quota and idempotency hold under concurrent requests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+import redis.asyncio as aioredis
+
+from services.registration.adapters import RegistrationStore
+from services.registration.domain import QuotaExceeded, TaskStatus
+from shared.eventlog import EventLog
+from shared.events import TaskRejected, new_event, utc_now
+from shared.keys import Keys
+from tests.integration.factories import registered_event
+
+
+@pytest.fixture
+def store(redis: aioredis.Redis, prefix: str) -> RegistrationStore:
+    return RegistrationStore(EventLog(redis, Keys(prefix), "registration"))
+
+
+async def test_concurrent_registrations_never_exceed_the_quota(
+    store: RegistrationStore, redis: aioredis.Redis
+) -> None:
+    async def attempt() -> bool:
+        try:
+            await store.register(
+                registered_event("one-leader"), max_tasks=2, idempotency_key=None, request_hash="h"
+            )
+        except QuotaExceeded:
+            return False
+        return True
+
+    outcomes = await asyncio.gather(*(attempt() for _ in range(24)))
+
+    assert outcomes.count(True) == 2
+    assert await redis.xlen(store.stream) == 2
+    assert await store.live_tasks(2024, "one-leader") == 2
+
+
+async def test_concurrent_requests_with_one_idempotency_key_write_one_event(
+    store: RegistrationStore, redis: aioredis.Redis
+) -> None:
+    answers = await asyncio.gather(
+        *(
+            store.register(
+                registered_event("leader-k"), max_tasks=2, idempotency_key="key-7", request_hash="h"
+            )
+            for _ in range(10)
+        )
+    )
+    assert len({(a.event_id, a.position, a.subject) for a in answers}) == 1
+    assert sum(not a.replayed for a in answers) == 1
+    assert await redis.xlen(store.stream) == 1
+
+
+async def test_a_rejection_frees_the_slot_and_is_idempotent(store: RegistrationStore) -> None:
+    first = registered_event("leader-r")
+    await store.register(first, max_tasks=1, idempotency_key=None, request_hash="h")
+    with pytest.raises(QuotaExceeded):
+        await store.register(
+            registered_event("leader-r"), max_tasks=1, idempotency_key=None, request_hash="h"
+        )
+
+    rejection = new_event(
+        TaskRejected(
+            task_id=first.data.task_id,
+            year=2024,
+            decided_by="BTV",
+            reason="r",
+            rejected_at=utc_now(),
+        ),
+        source="/breakthrough/approval",
+        correlation_id="c",
+    )
+    await store.record_decisions([rejection, rejection])
+
+    record = await store.find(first.data.task_id)
+    assert record is not None
+    assert record.status is TaskStatus.rejected
+    assert await store.live_tasks(2024, "leader-r") == 0
+    await store.register(
+        registered_event("leader-r"), max_tasks=1, idempotency_key=None, request_hash="h"
+    )
+
+
+async def test_unknown_task_is_none(store: RegistrationStore) -> None:
+    assert await store.find(str(uuid.uuid4())) is None
