@@ -21,6 +21,7 @@ from redis.exceptions import ResponseError
 from shared.events import AnyEvent, MalformedEvent, StoredEvent, parse_event, utc_now
 from shared.idempotency import APPEND_ONCE, Appended, record_key, replay
 from shared.keys import Keys, digest
+from shared.metrics import Metrics
 
 RawFields = Mapping[bytes, bytes]
 
@@ -76,11 +77,18 @@ class Poison:
 
 
 class EventLog:
-    def __init__(self, redis: Redis, keys: Keys, service: str) -> None:
+    def __init__(
+        self, redis: Redis, keys: Keys, service: str, metrics: Metrics | None = None
+    ) -> None:
         self.redis = redis
         self.keys = keys
         self.service = service
+        self.metrics = metrics or Metrics(service)
         self._scripts: dict[str, AsyncScript] = {}
+
+    def appended(self, event: AnyEvent) -> None:
+        """Count an event this service appended (by whichever script wrote it)."""
+        self.metrics.appended(event.type).inc()
 
     def script(self, source: str) -> AsyncScript:
         """A Lua script on this connection (EVALSHA, loaded on first use)."""
@@ -90,7 +98,9 @@ class EventLog:
 
     async def append(self, event: AnyEvent) -> str:
         stream = self.keys.event_streams[event.type]
-        return text(await self.redis.xadd(stream, entry_fields(event)))  # type: ignore[arg-type]
+        position = text(await self.redis.xadd(stream, entry_fields(event)))  # type: ignore[arg-type]
+        self.appended(event)
+        return position
 
     async def read_pages(
         self, stream: str, after: str = "0-0", page_size: int = 10_000
@@ -213,4 +223,5 @@ async def append_once(
     )
     if outcome == b"replay":
         return replay(value, request_hash)
+    log.appended(event)
     return Appended(event.id, value.decode(), event.subject)

@@ -47,6 +47,8 @@ class Follower:
     group: str | None = None
     consumer: str | None = None
     after: str = "$"
+    reached: Callable[[str], None] | None = None
+    """Told the id of the last entry of every batch handled (parked entries included)."""
     _subscriber: Any = field(default=None, init=False, repr=False)
 
     def attach(self, broker: RedisBroker, batch_size: int) -> None:
@@ -89,6 +91,8 @@ class Follower:
             )
         if events:
             await self._apply(events)
+        if self.reached and raw["message_ids"]:
+            self.reached(raw["message_ids"][-1].decode())
 
     async def _apply(self, events: Sequence[StoredEvent]) -> None:
         started = time.perf_counter()

@@ -40,15 +40,21 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.keys = Keys(self.settings.stream_prefix)
-        self.log = EventLog(connect(self.settings.redis_url), self.keys, self.name)
         self.metrics = Metrics(self.name)
+        self.log = EventLog(connect(self.settings.redis_url), self.keys, self.name, self.metrics)
         self.clock = Clock(self.settings.timezone)
         self.broker = RedisBroker(
             self.settings.redis_url, log_level=logging.DEBUG, graceful_timeout=5.0
         )
 
     def follow(
-        self, stream: str, event_type: str, handler: BatchHandler, *, after: str | None = None
+        self,
+        stream: str,
+        event_type: str,
+        handler: BatchHandler,
+        *,
+        after: str | None = None,
+        reached: Callable[[str], None] | None = None,
     ) -> Follower:
         """Follow ``stream`` in this service's consumer group, or alone from ``after``."""
         grouped = after is None
@@ -61,6 +67,7 @@ class Runtime:
             group=self.keys.group(self.name) if grouped else None,
             consumer=self.settings.replica_name if grouped else None,
             after=after or "$",
+            reached=reached,
         )
         follower.attach(self.broker, self.settings.batch_size)
         self.followers.append(follower)

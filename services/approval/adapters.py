@@ -130,4 +130,5 @@ class ApprovalStore:
         )
         if outcome == b"decided":
             raise AlreadyDecided(f"task {data.task_id} is already {text(value) or 'decided'}")
+        self.log.appended(decision)
         return text(value)

@@ -95,6 +95,7 @@ class RegistrationStore:
             return replay(value, request_hash)
         if outcome == b"quota":
             raise QuotaExceeded(quota_message(data.registrant.id, data.year, max_tasks))
+        self.log.appended(event)
         return Appended(event.id, text(value), data.task_id)
 
     async def find(self, task_id: str) -> TaskRecord | None:
