@@ -12,7 +12,7 @@ from services.approval.domain import AlreadyDecided, Decide, Status, decide
 from shared.eventlog import EventLog
 from shared.events import StoredEvent, utc_now
 from shared.keys import Keys
-from tests.integration.factories import registered_event
+from tests.support.factories import registered_event
 
 
 @pytest.fixture

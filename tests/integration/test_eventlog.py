@@ -12,7 +12,7 @@ from shared.eventlog import EventLog, Poison, append_once, decode_entry
 from shared.events import MalformedEvent
 from shared.idempotency import IdempotencyConflict
 from shared.keys import Keys
-from tests.integration.factories import registered_event
+from tests.support.factories import registered_event
 
 
 def event_log(redis: aioredis.Redis, prefix: str) -> EventLog:

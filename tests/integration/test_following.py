@@ -14,7 +14,7 @@ from shared.events import StoredEvent
 from shared.following import Follower
 from shared.keys import Keys
 from shared.metrics import Metrics
-from tests.integration.factories import registered_event
+from tests.support.factories import registered_event
 
 
 async def wait_until(condition: Callable[[], bool], within: float = 5.0) -> None:

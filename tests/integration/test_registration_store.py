@@ -13,7 +13,7 @@ from services.registration.domain import QuotaExceeded, TaskStatus
 from shared.eventlog import EventLog
 from shared.events import TaskRejected, new_event, utc_now
 from shared.keys import Keys
-from tests.integration.factories import registered_event
+from tests.support.factories import registered_event
 
 
 @pytest.fixture

@@ -69,7 +69,9 @@ class ServiceProcess:
         return self.log_path.read_text(errors="replace")[-6000:]
 
 
-def start_system(redis_url: str, prefix: str, folder: Path, **extra: str) -> dict[str, ServiceProcess]:
+def start_system(
+    redis_url: str, prefix: str, folder: Path, **extra: str
+) -> dict[str, ServiceProcess]:
     folder.mkdir(parents=True, exist_ok=True)
     started: dict[str, ServiceProcess] = {}
     for name in SERVICES:
