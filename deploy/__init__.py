@@ -1,0 +1,1 @@
+"""Deployment helpers: demo data and its loader (not imported by the services)."""
