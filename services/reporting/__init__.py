@@ -1,0 +1,1 @@
+"""Reporting service: provincial totals folded from the event log."""

@@ -1,0 +1,22 @@
+"""The pure core of the reporting service: the projection and the report (no I/O)."""
+
+from .projection import EMPTY, apply_batch, evolve, fold
+from .report import build_report, tasks_in_scope
+from .report_models import Report
+from .state import ProjectionState, TaskFacts
+from .task_view import DecisionStatus, TaskView, task_view
+
+__all__ = [
+    "EMPTY",
+    "DecisionStatus",
+    "ProjectionState",
+    "Report",
+    "TaskFacts",
+    "TaskView",
+    "apply_batch",
+    "build_report",
+    "evolve",
+    "fold",
+    "task_view",
+    "tasks_in_scope",
+]
