@@ -22,6 +22,7 @@ demo: $(STAMP)
 
 ## test: lint, type check, and every test (unit, integration, end to end)
 test: $(STAMP) lint
+	deploy/system-packages.sh
 	$(BIN)/pytest
 
 lint: $(STAMP)
