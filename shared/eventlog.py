@@ -36,7 +36,13 @@ return false
 
 def connect(url: str) -> Redis:
     """A client for the log; replies stay bytes, decoded where they are parsed."""
-    return Redis.from_url(url, decode_responses=False, health_check_interval=10)
+    return Redis.from_url(
+        url,
+        decode_responses=False,
+        health_check_interval=10,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+    )
 
 
 def text(value: object) -> str:

@@ -10,7 +10,8 @@ Two ways to follow, both in batches (one handler call and one XACK per batch):
 
 An entry that does not parse is parked in the dead-letter stream with the reason and acked,
 and the batch goes on. A batch whose handling fails is retried with backoff; if it still
-fails, the exception propagates, nothing is acked and the entries stay pending.
+fails, the exception propagates, nothing is acked and the entries stay pending, to be
+claimed and retried one by one (``shared.recovery``) until they pass or are parked.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ import structlog
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
 
-from shared.eventlog import EventLog, split_entries
+from shared.eventlog import EventLog, Poison, split_entries
 from shared.events import StoredEvent
 from shared.metrics import Metrics
+from shared.recovery import GroupLost, PendingEntries
 
 BatchHandler = Callable[[Sequence[StoredEvent]], Awaitable[None]]
 RETRY_DELAYS = (0.05, 0.2, 1.0)
@@ -49,7 +51,10 @@ class Follower:
     after: str = "$"
     reached: Callable[[str], None] | None = None
     """Told the id of the last entry of every batch handled (parked entries included)."""
+    pending_idle_ms: int = 30_000
+    max_deliveries: int = 5
     _subscriber: Any = field(default=None, init=False, repr=False)
+    _pending: PendingEntries | None = field(default=None, init=False, repr=False)
 
     def attach(self, broker: RedisBroker, batch_size: int) -> None:
         sub = StreamSub(
@@ -65,8 +70,46 @@ class Follower:
         self._subscriber(self._on_batch)
 
     async def prepare(self) -> None:
-        if self.group:
-            await self.log.ensure_group(self.stream, self.group)
+        """Before the broker starts: the group exists; this consumer's leftovers are handled."""
+        if not (self.group and self.consumer):
+            return
+        await self.log.ensure_group(self.stream, self.group)
+        self._pending = PendingEntries(
+            self.log,
+            stream=self.stream,
+            event_type=self.event_type,
+            group=self.group,
+            consumer=self.consumer,
+            handler=self._apply,
+            park=self._park,
+            idle_ms=self.pending_idle_ms,
+            max_deliveries=self.max_deliveries,
+        )
+        if recovered := await self._pending.own():
+            logger.info("own pending entries handled", stream=self.stream, entries=recovered)
+
+    async def maintain(self) -> None:
+        """One round of upkeep: take over stale pending entries, keep the checkpoint, and
+        bring the subscriber back if its consumer group vanished."""
+        pending = self._pending
+        if pending is None:
+            return
+        try:
+            if self._stopped_by_error:
+                raise GroupLost(pending.group)
+            await pending.claim()
+            await pending.save_checkpoint()
+        except GroupLost:
+            await pending.recreate_group()
+            if self._stopped_by_error:
+                await self._subscriber.start()
+                logger.warning("subscriber restarted", stream=self.stream, group=self.group)
+
+    @property
+    def _stopped_by_error(self) -> bool:
+        """FastStream stops a subscriber whose group vanished (NOGROUP) and never restarts it."""
+        sub = self._subscriber
+        return bool(sub is not None and not sub.running and not sub.tasks)
 
     @property
     def running(self) -> bool:
@@ -79,20 +122,28 @@ class Follower:
             self.stream, self.event_type, list(zip(raw["message_ids"], raw["data"], strict=True))
         )
         for entry in poison:
-            await self.log.park(
-                entry, group=self.group or self.log.service, consumer=self.consumer or "-"
-            )
-            self.metrics.dead_letters(self.stream).inc()
-            logger.error(
-                "entry parked in dead-letter stream",
-                stream=entry.stream,
-                position=entry.position,
-                error=entry.error,
-            )
+            await self._park(entry, 1)
         if events:
             await self._apply(events)
         if self.reached and raw["message_ids"]:
             self.reached(raw["message_ids"][-1].decode())
+
+    async def _park(self, entry: Poison, deliveries: int) -> None:
+        parked = await self.log.park(
+            entry,
+            group=self.group or self.log.keys.group(self.log.service),
+            consumer=self.consumer or "-",
+            delivery_count=deliveries,
+        )
+        if parked:
+            self.metrics.dead_letters(self.stream).inc()
+        logger.error(
+            "entry parked in dead-letter stream",
+            stream=entry.stream,
+            position=entry.position,
+            error=entry.error,
+            deliveries=deliveries,
+        )
 
     async def _apply(self, events: Sequence[StoredEvent]) -> None:
         started = time.perf_counter()

@@ -49,9 +49,20 @@ def correlation_id(request: Request) -> str:
     return value
 
 
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
 def service_app(
-    *, name: str, metrics: Metrics, readiness: Readiness, lifespan: Lifespan, version: str
+    *,
+    name: str,
+    metrics: Metrics,
+    readiness: Readiness,
+    lifespan: Lifespan,
+    version: str,
+    starting: Callable[[], str | None] = lambda: None,
 ) -> FastAPI:
+    """The service's FastAPI app with probes, metrics, error answers and, until
+    ``starting()`` returns None, a 503 for everything but the probes."""
     app = FastAPI(title=f"breakthrough {name}", version=version, lifespan=lifespan)
 
     @app.get("/healthz", tags=["probes"])
@@ -79,8 +90,21 @@ def service_app(
 
     app.add_exception_handler(RedisConnectionError, unavailable)
     app.add_exception_handler(RedisTimeoutError, unavailable)
+    app.middleware("http")(_gate(starting))
     app.middleware("http")(_access(metrics))
     return app
+
+
+def _gate(starting: Callable[[], str | None]) -> Callable[..., Awaitable[Response]]:
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        reason = starting()
+        if reason and request.url.path not in PROBES:
+            return JSONResponse({"detail": f"not serving yet: {reason}"}, status_code=503)
+        return await call_next(request)
+
+    return middleware
 
 
 def _access(metrics: Metrics) -> Callable[..., Awaitable[Response]]:
@@ -100,7 +124,7 @@ def _access(metrics: Metrics) -> Callable[..., Awaitable[Response]]:
             route = _route(request)
             metrics.requests(route, request.method, str(status)).inc()
             metrics.request_seconds(route).observe(elapsed)
-            if route not in {"/healthz", "/readyz", "/metrics"}:
+            if route not in PROBES:
                 _log_request(request, route, status, elapsed)
             structlog.contextvars.unbind_contextvars("correlation_id")
         response.headers[CORRELATION_HEADER] = request.state.correlation_id

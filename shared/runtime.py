@@ -1,8 +1,10 @@
 """One service process: its Redis client, event log, broker, followers and HTTP app, wired in
-one place. Nothing here does I/O until ``start`` (called from the app's lifespan)."""
+one place. Nothing here does I/O until ``start``, which the app's lifespan runs in the
+background: the HTTP API answers (503 "starting") while Redis is awaited."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -37,6 +39,9 @@ class Runtime:
     followers: list[Follower] = field(default_factory=list, init=False)
     checks: list[Check] = field(default_factory=list, init=False)
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list, init=False)
+    started: bool = field(default=False, init=False)
+    _waiting_for: str = field(default="starting", init=False)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.keys = Keys(self.settings.stream_prefix)
@@ -68,21 +73,63 @@ class Runtime:
             consumer=self.settings.replica_name if grouped else None,
             after=after or "$",
             reached=reached,
+            pending_idle_ms=self.settings.pending_idle_ms,
+            max_deliveries=self.settings.max_deliveries,
         )
         follower.attach(self.broker, self.settings.batch_size)
         self.followers.append(follower)
         return follower
 
-    async def start_following(self) -> None:
-        for follower in self.followers:
-            await follower.prepare()
-        await self.broker.start()
+    async def start(self) -> None:
+        """Run the start hooks once each, prepare the followers and start the broker;
+        retried with backoff until Redis answers, so the process never exits for want of it."""
+        delay, hooks = 0.2, list(self.on_start)
+        while not self.started:
+            try:
+                while hooks:
+                    await hooks[0]()
+                    hooks.pop(0)
+                for follower in self.followers:
+                    await follower.prepare()
+                await self.broker.start()
+            except (RedisError, OSError, TimeoutError) as error:
+                self._waiting_for = f"starting: waiting for Redis ({error})"
+                logger.warning("start failed, retrying", error=str(error), retry_in=delay)
+                await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            self.started = True
+            logger.info("ready", followers=[f.stream for f in self.followers])
+        self._tasks.append(asyncio.create_task(self._upkeep()))
+
+    async def _upkeep(self) -> None:
+        """Claim stale pending entries, keep checkpoints, revive lost groups; forever."""
+        interval = min(self.settings.pending_idle_ms / 2000, 5.0)
+        while True:
+            await asyncio.sleep(interval)
+            for follower in self.followers:
+                try:
+                    await follower.maintain()
+                except (RedisError, OSError) as error:
+                    logger.warning("upkeep failed", stream=follower.stream, error=str(error))
+                except Exception:
+                    logger.exception("upkeep failed", stream=follower.stream)
+
+    def starting(self) -> str | None:
+        """Why the service does not serve yet, or None once it does."""
+        return None if self.started else self._waiting_for
 
     async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.broker.stop()
         await self.log.redis.aclose()
 
     async def readiness(self) -> str | None:
+        if not self.started:
+            return self._waiting_for
         try:
             await self.log.redis.ping()
         except (RedisError, OSError) as error:
@@ -98,11 +145,8 @@ class Runtime:
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
         logger.info("starting", port=self.settings.port, prefix=self.settings.stream_prefix)
+        self._tasks.append(asyncio.create_task(self.start()))
         try:
-            for hook in self.on_start:
-                await hook()
-            await self.start_following()
-            logger.info("ready", followers=[f.stream for f in self.followers])
             yield
         finally:
             await self.stop()

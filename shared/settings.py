@@ -30,6 +30,14 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     batch_size: int = Field(default=500, ge=1, le=10_000, description="entries per consumer read")
+    pending_idle_ms: int = Field(
+        default=30_000,
+        ge=100,
+        description="an entry pending this long is taken over by another consumer of the group",
+    )
+    max_deliveries: int = Field(
+        default=5, ge=1, description="deliveries of an entry before it is dead-lettered"
+    )
     timezone: str = Field(
         default="Asia/Ho_Chi_Minh", description="where 'today' and 'end of a day' are reckoned"
     )

@@ -26,6 +26,7 @@ from .domain import AlreadyDecided, Candidate, Decision, Status
 
 # KEYS: 1 task hash, 2 pending set. ARGV: 1 event document, 2 position, 3 pending-set member
 NOTE_REGISTRATION = """
+if redis.call('HEXISTS', KEYS[1], 'event') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'event', ARGV[1], 'position', ARGV[2], 'member', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'status', 'pending')
 if redis.call('HGET', KEYS[1], 'status') == 'pending' then
@@ -67,7 +68,11 @@ class ApprovalStore:
         return self.log.keys.tagged(self.slot, "pending", year)
 
     async def note_registrations(self, events: Sequence[StoredEvent]) -> None:
-        """Follow registrations into the pending lists (idempotent; a decided task stays out)."""
+        """Follow registrations into the pending lists.
+
+        Idempotent: a task already noted is left as it is, so a redelivered or re-injected
+        registration (even at another position) neither duplicates nor reopens it.
+        """
         async with self.redis.pipeline(transaction=False) as pipe:
             for stored in events:
                 data = stored.event.data

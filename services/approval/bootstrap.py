@@ -30,6 +30,7 @@ def create_app(settings: ApprovalSettings | None = None) -> FastAPI:
         readiness=runtime.readiness,
         lifespan=runtime.lifespan,
         version="1",
+        starting=runtime.starting,
     )
     app.include_router(routes(store, runtime.clock))
     app.state.runtime = runtime

@@ -34,6 +34,7 @@ def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
         readiness=runtime.readiness,
         lifespan=runtime.lifespan,
         version="1",
+        starting=runtime.starting,
     )
     app.include_router(routes(store, runtime.log, runtime.clock, settings.max_tasks_per_registrant))
     app.state.runtime = runtime

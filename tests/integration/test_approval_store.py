@@ -26,6 +26,8 @@ async def test_pending_list_is_oldest_first_and_redelivery_changes_nothing(
     events = [StoredEvent("s", f"{i}-0", registered_event(f"l{i}")) for i in range(3)]
     await store.note_registrations(events)
     await store.note_registrations(events[:2])
+    reinjected = StoredEvent("s", "9-0", events[0].event)
+    await store.note_registrations([reinjected])
 
     pending = await store.pending(2024)
 
