@@ -42,6 +42,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         readiness=runtime.readiness,
         lifespan=runtime.lifespan,
         version="1",
+        starting=runtime.starting,
     )
     app.include_router(routes(projection, runtime.clock))
     app.state.runtime = runtime
