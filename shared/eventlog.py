@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from redis.commands.core import AsyncScript
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.events import AnyEvent, MalformedEvent, StoredEvent, parse_event, utc_now
 from shared.idempotency import APPEND_ONCE, Appended, record_key, replay
@@ -42,6 +46,10 @@ def connect(url: str) -> Redis:
         health_check_interval=10,
         socket_connect_timeout=2,
         socket_timeout=5,
+        # A pooled connection that died with a Redis restart fails once; retry on a fresh
+        # one. Every write here is safe to repeat: scripts recognise their own event id.
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
 
 

@@ -8,9 +8,10 @@ Keys sit in the hash-tag slot of the ``tasks:approved`` stream:
   members ``<position, zero-padded>|<task id>`` all with score 0, so ordered by position.
 
 The decide script checks "still pending", appends the decision and updates both keys in one
-step, so two replicas never both decide a task. It also writes the ``tasks:rejected`` stream,
-which on Redis Cluster lives in another slot: a Cluster deployment needs the rejection to go
-through an outbox in this slot (see the README's limits).
+step, so two replicas never both decide a task; run twice for the same decision event (a
+retry after a lost reply) it answers the first run's position. It also writes the
+``tasks:rejected`` stream, which on Redis Cluster lives in another slot: a Cluster deployment
+needs the rejection to go through an outbox in this slot (see the README's limits).
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ return 1
 # ARGV: 1 status, 2 type, 3 event document, 4 task id, 5 event id
 DECIDE = """
 local status = redis.call('HGET', KEYS[1], 'status')
-if status ~= 'pending' then return {'decided', status or ''} end
+if status ~= 'pending' then
+  if redis.call('HGET', KEYS[1], 'decision') == ARGV[5] then
+    return {'ok', redis.call('HGET', KEYS[1], 'decision_position')}
+  end
+  return {'decided', status or ''}
+end
 local position = redis.call('XADD', KEYS[3], '*', 'type', ARGV[2], 'event', ARGV[3])
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decision', ARGV[5], 'decision_position', position)
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'member'))

@@ -8,7 +8,8 @@ Every key here sits in the hash-tag slot of the ``tasks:registered`` stream:
 - ``{...}:idempotency:<sha256 of the key>``: the first answer to an ``Idempotency-Key``.
 
 The register script checks the idempotency record and the quota, appends the event and
-updates the state in one step, so replicas cannot overshoot the quota together.
+updates the state in one step, so replicas cannot overshoot the quota together. Run twice
+for the same event (a client retry after a lost reply), it answers the first run's position.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ if ARGV[5] == '1' then
   local seen = redis.call('GET', KEYS[4])
   if seen then return {'replay', seen} end
 end
+if redis.call('HGET', KEYS[3], 'event_id') == ARGV[7] then
+  return {'ok', redis.call('HGET', KEYS[3], 'position')}
+end
 if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'quota', ''} end
 local position = redis.call('XADD', KEYS[1], '*', 'type', ARGV[1], 'event', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
-redis.call('HSET', KEYS[3], 'event', ARGV[2], 'position', position)
+redis.call('HSET', KEYS[3], 'event', ARGV[2], 'position', position, 'event_id', ARGV[7])
 redis.call('HSETNX', KEYS[3], 'status', 'pending')
 if ARGV[5] == '1' then
   redis.call('SET', KEYS[4], cjson.encode({hash=ARGV[6], event_id=ARGV[7],

@@ -63,3 +63,18 @@ async def test_two_concurrent_decisions_on_one_task_give_one_event(
     assert await store.pending(2024) == []
     await store.note_registrations([stored])
     assert await store.pending(2024) == [], "a redelivered registration does not reopen it"
+
+
+async def test_recording_one_decision_twice_answers_the_first_position(
+    store: ApprovalStore, redis: aioredis.Redis
+) -> None:
+    stored = StoredEvent("s", "1-0", registered_event())
+    await store.note_registrations([stored])
+    candidate = await store.find(stored.event.data.task_id)
+    assert candidate is not None
+    event = decide(
+        candidate, Decide(decision="approve", decided_by="BTV"), now=utc_now(), correlation_id="c"
+    )
+    first = await store.record(event)
+    assert await store.record(event) == first
+    assert await redis.xlen(store.log.keys.approved) == 1

@@ -88,3 +88,13 @@ async def test_a_rejection_frees_the_slot_and_is_idempotent(store: RegistrationS
 
 async def test_unknown_task_is_none(store: RegistrationStore) -> None:
     assert await store.find(str(uuid.uuid4())) is None
+
+
+async def test_running_the_register_script_twice_for_one_event_answers_the_first_run(
+    store: RegistrationStore, redis: aioredis.Redis
+) -> None:
+    event = registered_event("leader-retry")
+    first = await store.register(event, max_tasks=1, idempotency_key=None, request_hash="h")
+    again = await store.register(event, max_tasks=1, idempotency_key=None, request_hash="h")
+    assert again.position == first.position, "a retried call is not a quota refusal"
+    assert await redis.xlen(store.stream) == 1

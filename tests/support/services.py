@@ -65,6 +65,23 @@ class ServiceProcess:
             self.process.kill()
             return self.process.wait()
 
+    def kill(self) -> None:
+        """kill -9: no shutdown, nothing flushed or acked."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def replica(self, replica_name: str) -> ServiceProcess:
+        """Another process of the same service, on a port of its own."""
+        port = free_port()
+        env = {**self.env, "PORT": str(port), "REPLICA_NAME": replica_name}
+        log_path = self.log_path.with_name(f"{replica_name}.log")
+        return ServiceProcess(self.name, port, env, log_path)
+
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")[-6000:]
 
