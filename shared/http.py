@@ -17,6 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.commands import Refusal
+from shared.limits import BodyLimit
 from shared.metrics import Metrics
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -92,6 +93,7 @@ def service_app(
     app.add_exception_handler(RedisTimeoutError, unavailable)
     app.middleware("http")(_gate(starting))
     app.middleware("http")(_access(metrics))
+    app.add_middleware(BodyLimit)
     return app
 
 
