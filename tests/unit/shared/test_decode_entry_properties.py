@@ -1,0 +1,52 @@
+"""Whatever a stream entry holds, decoding it gives an event or a MalformedEvent: a consumer
+can park anything it cannot read and never crashes on it."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.eventlog import decode_entry
+from shared.events import MalformedEvent, StoredEvent
+from tests.support.factories import registered_event
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+TYPES = [b"TaskRegistered", b"TaskApproved", b"TaskRejected", b"ProgressLogged", b"Other"]
+
+
+def decodes_or_refuses(fields: dict[bytes, bytes], expected: str) -> None:
+    try:
+        result = decode_entry("s", b"1-0", fields, expected)
+    except MalformedEvent:
+        return
+    assert isinstance(result, StoredEvent)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.binary(max_size=12), st.binary(max_size=200), max_size=4))
+def test_random_bytes_in_any_field(fields: dict[bytes, bytes]) -> None:
+    decodes_or_refuses(fields, "TaskRegistered")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(TYPES), json_values)
+def test_random_json_in_the_event_field(type_field: bytes, document: object) -> None:
+    fields = {b"type": type_field, b"event": json.dumps(document).encode()}
+    decodes_or_refuses(fields, type_field.decode())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["id", "time", "type", "data", "schemaversion", "specversion"]), json_values)
+def test_a_real_event_with_one_attribute_replaced(attribute: str, value: object) -> None:
+    document = json.loads(registered_event().model_dump_json())
+    document[attribute] = value
+    fields = {b"type": b"TaskRegistered", b"event": json.dumps(document).encode()}
+    decodes_or_refuses(fields, "TaskRegistered")
