@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,18 @@ BatchHandler = Callable[[Sequence[StoredEvent]], Awaitable[None]]
 RETRY_DELAYS = (0.05, 0.2, 1.0)
 
 logger = structlog.get_logger()
+
+
+async def keep_raw_entries(
+    message: Mapping[str, Any], original: Callable[..., Awaitable[Any]]
+) -> Any:
+    """FastStream's batch parser JSON-encodes every entry's fields as the body, and fails on
+    bytes that are not UTF-8 before any handler runs. The handler reads the raw entries
+    itself, so parse a placeholder and hand over the untouched raw message."""
+    placeholder = {**message, "data": [{} for _ in message["data"]]}
+    parsed = await original(placeholder)
+    parsed.raw_message = message
+    return parsed
 
 
 @dataclass
@@ -66,7 +78,7 @@ class Follower:
             last_id=None if self.group else self.after,
             polling_interval=1000,
         )
-        self._subscriber = broker.subscriber(stream=sub)
+        self._subscriber = broker.subscriber(stream=sub, parser=keep_raw_entries)
         self._subscriber(self._on_batch)
 
     async def prepare(self) -> None:

@@ -21,7 +21,7 @@ def configure_logging(
 ) -> None:
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False)
+        structlog.processors.JSONRenderer()  # ASCII: no client text can break a line
         if as_json
         else structlog.dev.ConsoleRenderer()
     )

@@ -49,7 +49,11 @@ class Runtime:
         self.log = EventLog(connect(self.settings.redis_url), self.keys, self.name, self.metrics)
         self.clock = Clock(self.settings.timezone)
         self.broker = RedisBroker(
-            self.settings.redis_url, log_level=logging.DEBUG, graceful_timeout=5.0
+            self.settings.redis_url,
+            # through the root handler: one JSON line per record, like every other log line
+            logger=logging.getLogger("breakthrough.broker"),
+            log_level=logging.DEBUG,
+            graceful_timeout=5.0,
         )
 
     def follow(

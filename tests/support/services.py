@@ -82,8 +82,10 @@ class ServiceProcess:
         log_path = self.log_path.with_name(f"{replica_name}.log")
         return ServiceProcess(self.name, port, env, log_path)
 
-    def logs(self) -> str:
-        return self.log_path.read_text(errors="replace")[-6000:]
+    def logs(self, tail: int | None = 6000) -> str:
+        """The process's output: the last ``tail`` characters, or all of it with None."""
+        text = self.log_path.read_text(errors="replace")
+        return text[-tail:] if tail else text
 
 
 def start_system(
