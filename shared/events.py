@@ -148,6 +148,10 @@ class CloudEvent(Frozen, Generic[D]):
     schemaversion: int = SCHEMA_VERSION
     correlationid: str
     causationid: str | None = None
+    actor: str | None = None
+    """Extension: the name of the token that wrote the event (never the token itself)."""
+    actorrole: str | None = None
+    """Extension: the role that token acted in."""
     data: D
 
 

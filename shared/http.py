@@ -17,6 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.commands import Refusal
+from shared.idempotency import BadIdempotencyKey, IdempotencyConflict
 from shared.limits import BodyLimit
 from shared.metrics import Metrics
 
@@ -84,6 +85,18 @@ def service_app(
     @app.exception_handler(ApiError)
     async def answer(_request: Request, error: ApiError) -> JSONResponse:
         return JSONResponse({"detail": error.message}, status_code=error.status)
+
+    @app.exception_handler(Refusal)
+    async def refusal(request: Request, error: Refusal) -> JSONResponse:
+        return await answer(request, refused(error))
+
+    @app.exception_handler(IdempotencyConflict)
+    async def key_reused(request: Request, error: IdempotencyConflict) -> JSONResponse:
+        return await answer(request, ApiError(409, str(error)))
+
+    @app.exception_handler(BadIdempotencyKey)
+    async def bad_key(request: Request, error: BadIdempotencyKey) -> JSONResponse:
+        return await answer(request, ApiError(422, str(error)))
 
     async def unavailable(_request: Request, _error: Exception) -> JSONResponse:
         message = "the event log (Redis) is unavailable: nothing was written, retry later"

@@ -57,11 +57,16 @@ def body_hash(command: BaseModel) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record_key(keys: Keys, stream: str, idempotency_key: str | None) -> str:
-    if idempotency_key is None:
-        return keys.tagged(stream, "idempotency", "-")
+def check_key(idempotency_key: str) -> str:
     if not _KEY.match(idempotency_key):
         raise BadIdempotencyKey("Idempotency-Key must be 1 to 200 printable ASCII characters")
+    return idempotency_key
+
+
+def record_key(keys: Keys, stream: str, idempotency_key: str | None) -> str:
+    """Where the first answer to a key is kept (a digest: no client text in a Redis key)."""
+    if idempotency_key is None:
+        return keys.tagged(stream, "idempotency", "-")
     return keys.tagged(stream, "idempotency", digest(idempotency_key))
 
 

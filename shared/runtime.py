@@ -16,12 +16,13 @@ from fastapi import FastAPI
 from faststream.redis import RedisBroker
 from redis.exceptions import RedisError
 
+from shared.auth import TokenError
 from shared.eventlog import EventLog, connect
 from shared.following import BatchHandler, Follower
 from shared.keys import Keys
 from shared.logging import configure_logging
 from shared.metrics import Metrics
-from shared.settings import Clock, ServiceSettings
+from shared.settings import Clock, NoTokens, ServiceSettings
 
 logger = structlog.get_logger()
 Check = Callable[[], Awaitable[str | None]]
@@ -157,8 +158,14 @@ class Runtime:
             logger.info("stopped")
 
 
-def serve(app: FastAPI, settings: ServiceSettings, service: str) -> None:
+def serve(create: Callable[[], FastAPI], settings: ServiceSettings, service: str) -> None:
+    """Run the service; a configuration it must not run with ends it with a message."""
     configure_logging(service, level=settings.log_level, fmt=settings.log_format)
+    try:
+        app = create()
+    except (NoTokens, TokenError, OSError) as error:
+        logger.critical("refusing to start", reason=str(error))
+        raise SystemExit(2) from error
     uvicorn.run(
         app,
         host=settings.host,

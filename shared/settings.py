@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import socket
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.auth import Tokens
 
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -37,6 +40,15 @@ class ServiceSettings(BaseSettings):
     )
     max_deliveries: int = Field(
         default=5, ge=1, description="deliveries of an entry before it is dead-lettered"
+    )
+    api_tokens: str = Field(
+        default="", repr=False, description="role:token[:name] entries, comma separated"
+    )
+    api_tokens_file: Path | None = Field(
+        default=None, description="a file of API_TOKENS entries (one per line), e.g. a secret"
+    )
+    allow_anonymous: bool = Field(
+        default=False, description="with no tokens at all, let every request in (local demos)"
     )
     timezone: str = Field(
         default="Asia/Ho_Chi_Minh", description="where 'today' and 'end of a day' are reckoned"
@@ -77,3 +89,23 @@ class Clock:
 
     def today(self) -> date:
         return self.now().astimezone(self.zone).date()
+
+
+class NoTokens(RuntimeError):
+    """The service would be open to anyone, and nobody said that is wanted."""
+
+
+def load_tokens(settings: ServiceSettings) -> Tokens | None:
+    """The service's tokens; None means anonymous access, only ever by explicit choice."""
+    text = settings.api_tokens
+    if settings.api_tokens_file is not None:
+        text += "\n" + settings.api_tokens_file.read_text(encoding="utf-8")
+    tokens = Tokens.parse(text)
+    if len(tokens):
+        return tokens
+    if settings.allow_anonymous:
+        return None
+    raise NoTokens(
+        "no API_TOKENS (or API_TOKENS_FILE) configured: refusing to start an open service; "
+        "set tokens as role:token entries, or ALLOW_ANONYMOUS=true for a local demo"
+    )

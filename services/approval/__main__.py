@@ -7,7 +7,7 @@ from .bootstrap import NAME, ApprovalSettings, create_app
 
 def main() -> None:
     settings = ApprovalSettings()
-    serve(create_app(settings), settings, NAME)
+    serve(lambda: create_app(settings), settings, NAME)
 
 
 if __name__ == "__main__":

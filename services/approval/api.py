@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
-from shared.commands import Refusal
+from shared.auth import Caller, Requires, Role, audited
 from shared.events import Category, Kind, Registrant, Target, Unit
-from shared.http import ApiError, correlation_id, refused
+from shared.http import ApiError, correlation_id
 from shared.settings import Clock
 
 from .adapters import ApprovalStore
@@ -52,10 +52,16 @@ def pending_view(task: Candidate) -> PendingTask:
     )
 
 
-def routes(store: ApprovalStore, clock: Clock) -> APIRouter:
+def routes(store: ApprovalStore, clock: Clock, requires: Requires) -> APIRouter:
     router = APIRouter(tags=["approval"])
+    # a default, not an annotation: annotations are strings here, resolved at module level
+    approver = Depends(requires(Role.approver))
 
-    @router.get("/approvals/pending", response_model=list[PendingTask])
+    @router.get(
+        "/approvals/pending",
+        response_model=list[PendingTask],
+        dependencies=[Depends(requires(Role.approver, Role.viewer))],
+    )
     async def pending(
         year: Annotated[int, Query(ge=2000, le=2100, description="the programme year")],
     ) -> list[PendingTask]:
@@ -63,15 +69,19 @@ def routes(store: ApprovalStore, clock: Clock) -> APIRouter:
         return [pending_view(task) for task in await store.pending(year)]
 
     @router.post("/tasks/{task_id}/decision", response_model=Decided)
-    async def decide_task(task_id: TaskId, command: Decide, request: Request) -> Decided:
+    async def decide_task(
+        task_id: TaskId,
+        command: Decide,
+        request: Request,
+        caller: Caller = approver,
+    ) -> Decided:
         task = await store.find(task_id)
         if task is None:
             raise ApiError(404, f"no registered task {task_id} (yet)")
-        try:
-            event = decide(task, command, now=clock.now(), correlation_id=correlation_id(request))
-            position = await store.record(event)
-        except Refusal as error:
-            raise refused(error) from error
+        event = audited(
+            decide(task, command, now=clock.now(), correlation_id=correlation_id(request)), caller
+        )
+        position = await store.record(event)
         request.state.event_id = event.id
         status: Literal["approved", "rejected"] = (
             "approved" if event.type == "TaskApproved" else "rejected"

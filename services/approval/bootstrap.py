@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from pydantic import Field
 
+from shared.auth import guard
 from shared.http import service_app
 from shared.runtime import Runtime
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, load_tokens
 
 from .adapters import ApprovalStore
 from .api import routes
@@ -21,6 +22,7 @@ class ApprovalSettings(ServiceSettings):
 
 def create_app(settings: ApprovalSettings | None = None) -> FastAPI:
     settings = settings or ApprovalSettings()
+    requires = guard(load_tokens(settings))
     runtime = Runtime(NAME, settings)
     store = ApprovalStore(runtime.log)
     runtime.follow(runtime.keys.registered, "TaskRegistered", store.note_registrations)
@@ -32,6 +34,6 @@ def create_app(settings: ApprovalSettings | None = None) -> FastAPI:
         version="1",
         starting=runtime.starting,
     )
-    app.include_router(routes(store, runtime.clock))
+    app.include_router(routes(store, runtime.clock, requires))
     app.state.runtime = runtime
     return app

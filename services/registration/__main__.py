@@ -7,7 +7,7 @@ from .bootstrap import NAME, RegistrationSettings, create_app
 
 def main() -> None:
     settings = RegistrationSettings()
-    serve(create_app(settings), settings, NAME)
+    serve(lambda: create_app(settings), settings, NAME)
 
 
 if __name__ == "__main__":

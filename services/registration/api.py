@@ -6,14 +6,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Request
 from pydantic import BaseModel
 
-from shared.commands import Refusal
+from shared.auth import Caller, Requires, Role, audited, scoped
 from shared.eventlog import EventLog, append_once
 from shared.events import Category, Kind, Registrant, Target, Unit
-from shared.http import ApiError, correlation_id, refused
-from shared.idempotency import BadIdempotencyKey, IdempotencyConflict, body_hash
+from shared.http import ApiError, correlation_id
+from shared.idempotency import body_hash
 from shared.settings import Clock
 
 from .adapters import RegistrationStore
@@ -55,43 +55,42 @@ class TaskView(BaseModel):
     position: str
 
 
-def routes(store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int) -> APIRouter:
+def routes(
+    store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int, requires: Requires
+) -> APIRouter:
     router = APIRouter(tags=["registration"])
+    # a default, not an annotation: annotations are strings here, resolved at module level
+    registrant = Depends(requires(Role.registrant))
 
     @router.post("/tasks", status_code=201, response_model=Registered)
     async def register_task(
-        command: RegisterTask, request: Request, idempotency_key: IdempotencyKey = None
+        command: RegisterTask,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        caller: Caller = registrant,
     ) -> Registered:
         request_hash = body_hash(command)
-        try:
-            if idempotency_key and (
-                first := await store.earlier_answer(idempotency_key, request_hash)
-            ):
-                request.state.event_id = first.event_id
-                return Registered(
-                    task_id=first.subject, event_id=first.event_id, position=first.position
-                )
-            event = decide_registration(
-                command,
-                task_id=str(uuid.uuid4()),
-                now=clock.now(),
-                today=clock.today(),
-                live_tasks=await store.live_tasks(command.year, command.registrant.id),
-                max_tasks=max_tasks,
-                correlation_id=correlation_id(request),
+        key = scoped(caller, idempotency_key)
+        if key and (first := await store.earlier_answer(key, request_hash)):
+            request.state.event_id = first.event_id
+            return Registered(
+                task_id=first.subject, event_id=first.event_id, position=first.position
             )
-            appended = await store.register(
-                event,
-                max_tasks=max_tasks,
-                idempotency_key=idempotency_key,
-                request_hash=request_hash,
-            )
-        except Refusal as error:
-            raise refused(error) from error
-        except IdempotencyConflict as error:
-            raise ApiError(409, str(error)) from error
-        except BadIdempotencyKey as error:
-            raise ApiError(422, str(error)) from error
+        event = decide_registration(
+            command,
+            task_id=str(uuid.uuid4()),
+            now=clock.now(),
+            today=clock.today(),
+            live_tasks=await store.live_tasks(command.year, command.registrant.id),
+            max_tasks=max_tasks,
+            correlation_id=correlation_id(request),
+        )
+        appended = await store.register(
+            audited(event, caller),
+            max_tasks=max_tasks,
+            idempotency_key=key,
+            request_hash=request_hash,
+        )
         request.state.event_id = appended.event_id
         return Registered(
             task_id=appended.subject, event_id=appended.event_id, position=appended.position
@@ -103,27 +102,28 @@ def routes(store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int
         command: LogProgress,
         request: Request,
         idempotency_key: IdempotencyKey = None,
+        caller: Caller = registrant,
     ) -> Logged:
         task = await store.find(task_id)
         if task is None:
             raise ApiError(404, f"no task {task_id}")
-        try:
-            event = decide_progress(
-                task, command, now=clock.now(), correlation_id=correlation_id(request)
-            )
-            appended = await append_once(
-                log, event, idempotency_key=idempotency_key, request_hash=body_hash(command)
-            )
-        except Refusal as error:
-            raise refused(error) from error
-        except IdempotencyConflict as error:
-            raise ApiError(409, str(error)) from error
-        except BadIdempotencyKey as error:
-            raise ApiError(422, str(error)) from error
+        event = decide_progress(
+            task, command, now=clock.now(), correlation_id=correlation_id(request)
+        )
+        appended = await append_once(
+            log,
+            audited(event, caller),
+            idempotency_key=scoped(caller, idempotency_key),
+            request_hash=body_hash(command),
+        )
         request.state.event_id = appended.event_id
         return Logged(event_id=appended.event_id, position=appended.position)
 
-    @router.get("/tasks/{task_id}", response_model=TaskView)
+    @router.get(
+        "/tasks/{task_id}",
+        response_model=TaskView,
+        dependencies=[Depends(requires(Role.registrant, Role.approver, Role.viewer))],
+    )
     async def get_task(task_id: TaskId) -> TaskView:
         task = await store.find(task_id)
         if task is None:

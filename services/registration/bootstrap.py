@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from pydantic import Field
 
+from shared.auth import guard
 from shared.http import service_app
 from shared.runtime import Runtime
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, load_tokens
 
 from .adapters import RegistrationStore
 from .api import routes
@@ -23,6 +24,7 @@ class RegistrationSettings(ServiceSettings):
 
 def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
     settings = settings or RegistrationSettings()
+    requires = guard(load_tokens(settings))
     runtime = Runtime(NAME, settings)
     store = RegistrationStore(runtime.log)
     keys = runtime.keys
@@ -36,6 +38,8 @@ def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
         version="1",
         starting=runtime.starting,
     )
-    app.include_router(routes(store, runtime.log, runtime.clock, settings.max_tasks_per_registrant))
+    app.include_router(
+        routes(store, runtime.log, runtime.clock, settings.max_tasks_per_registrant, requires)
+    )
     app.state.runtime = runtime
     return app

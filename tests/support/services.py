@@ -15,6 +15,13 @@ import httpx
 from tests.support.redis_server import free_port
 
 SERVICES = ("registration", "approval", "reporting")
+TOKENS = {
+    "registrant": "registrant-token-0123456789",
+    "approver": "approver-token-0123456789",
+    "viewer": "viewer-token-0123456789",
+    "admin": "admin-token-0123456789",
+}
+API_TOKENS = ",".join(f"{role}:{token}:{role}-e2e" for role, token in TOKENS.items())
 
 
 @dataclass
@@ -102,6 +109,7 @@ def start_system(
             "HOST": "127.0.0.1",
             "REPLICA_NAME": f"{name}-1",
             "LOG_FORMAT": "json",
+            "ALLOW_ANONYMOUS": "true",
             **extra,
         }
         port = int(env["PORT"])
