@@ -18,7 +18,8 @@ run: $(STAMP)
 
 ## demo: load Hai Duong's 2023 and 2024 programmes into the running system
 demo: $(STAMP)
-	$(BIN)/python -m deploy.demo
+	API_TOKEN=$${API_TOKEN:-$$(sed -n 's/^admin:\([^:]*\):.*/\1/p' .data/api-tokens 2>/dev/null)} \
+	  $(BIN)/python -m deploy.demo
 
 ## test: lint, type check, and every test (unit, integration, end to end)
 test: $(STAMP) lint

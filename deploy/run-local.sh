@@ -37,6 +37,21 @@ else
   echo "redis        $REDIS_URL"
 fi
 
+# Bearer tokens: API_TOKENS / API_TOKENS_FILE if given, else tokens made once for this
+# checkout and kept in .data/api-tokens (readable by this user only).
+if [[ -z "${API_TOKENS:-}${API_TOKENS_FILE:-}" && "${ALLOW_ANONYMOUS:-}" != "true" ]]; then
+  tokens=.data/api-tokens
+  if [[ ! -s $tokens ]]; then
+    (umask 077
+     for role in registrant approver viewer admin; do
+       echo "$role:$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))'):$role-local"
+     done > "$tokens")
+  fi
+  export API_TOKENS_FILE="$root/$tokens"
+  echo "tokens       (in $tokens; send as 'Authorization: Bearer <token>')"
+  while IFS=: read -r role token _; do printf '  %-11s %s\n' "$role" "$token"; done < "$tokens"
+fi
+
 declare -A ports=([registration]=${REGISTRATION_PORT:-8001} [approval]=${APPROVAL_PORT:-8002} [reporting]=${REPORTING_PORT:-8003})
 for name in registration approval reporting; do
   PORT=${ports[$name]} REPLICA_NAME="$name-local" "$python" -m "services.$name" \
@@ -62,8 +77,8 @@ cat <<MSG
 
 All running. Load the demo data (Hai Duong 2023 and 2024) from another terminal:
     make demo
-then read the provincial totals:
-    curl -s http://127.0.0.1:${ports[reporting]}/reports/2024
+then read the provincial totals (a viewer or admin token from above):
+    curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:${ports[reporting]}/reports/2024
 Ctrl-C stops everything.
 MSG
 wait -n "${pids[@]}"

@@ -44,6 +44,8 @@ ENVELOPE_KEYS = {
     "correlationid",
     "causationid",
     "data",
+    "actor",  # extensions: the name of the token that wrote the event
+    "actorrole",  # and the role it acted in
 }
 UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
@@ -104,6 +106,8 @@ def test_every_entry_is_a_cloudevents_document_of_the_contract(
     registered = by_id[created["event_id"]]
     assert registered["correlationid"] == chain
     assert registered["causationid"] is None
+    assert registered["actor"] == "anonymous", "this system runs with ALLOW_ANONYMOUS"
+    assert registered["actorrole"] == "admin"
     assert registered["data"]["registrant"]["name"] == "Phạm Quang Hưng"
     assert registered["data"]["targets"][0] == {
         "metric": "projects cleared",

@@ -41,22 +41,44 @@ def wait_for_redis(url: str, timeout: float = 10.0) -> None:
 class PrivateRedis:
     """A ``redis-server`` process of our own; with ``aof`` it keeps its data under ``folder``."""
 
-    def __init__(self, folder: Path, *, port: int | None = None, aof: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        port: int | None = None,
+        aof: bool = False,
+        password: str | None = None,
+        tls: tuple[Path, Path, Path] | None = None,
+    ) -> None:
         self.folder = folder
         self.port = port or free_port()
         self.aof = aof
+        self.password = password
+        self.tls = tls  # certificate, key, CA
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        if self.tls:
+            return f"rediss://{auth}127.0.0.1:{self.port}/0?ssl_ca_certs={self.tls[2]}"
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def start(self) -> PrivateRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("no REDIS_URL, no Docker engine, and no redis-server on PATH")
         self.folder.mkdir(parents=True, exist_ok=True)
-        args = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", ""]
+        args = [binary, "--bind", "127.0.0.1", "--save", ""]
+        if self.tls:
+            certificate, key, authority = self.tls
+            args += ["--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no"]
+            args += ["--tls-cert-file", str(certificate), "--tls-key-file", str(key)]
+            args += ["--tls-ca-cert-file", str(authority)]
+        else:
+            args += ["--port", str(self.port)]
+        if self.password:
+            args += ["--requirepass", self.password]
         args += ["--dir", str(self.folder), "--appendonly", "yes" if self.aof else "no"]
         args += ["--appendfsync", "always"] if self.aof else []
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

@@ -96,7 +96,7 @@ class ServiceProcess:
 
 
 def start_system(
-    redis_url: str, prefix: str, folder: Path, **extra: str
+    redis_url: str, prefix: str, folder: Path, *, ready_within: float = 30.0, **extra: str
 ) -> dict[str, ServiceProcess]:
     folder.mkdir(parents=True, exist_ok=True)
     started: dict[str, ServiceProcess] = {}
@@ -114,6 +114,11 @@ def start_system(
         }
         port = int(env["PORT"])
         started[name] = ServiceProcess(name, port, env, folder / f"{name}.log").start()
-    for service in started.values():
-        service.wait_ready()
+    try:
+        for service in started.values():
+            service.wait_ready(timeout=ready_within)
+    except (TimeoutError, RuntimeError):
+        for service in started.values():
+            service.stop()
+        raise
     return started
