@@ -8,6 +8,7 @@ fields, so a reader keeps working when a later minor version adds one; the rules
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -219,6 +220,16 @@ def event_dict(event: AnyEvent) -> dict[str, Any]:
 
 
 Position = tuple[int, int]
+
+
+MAX_ID_PART = 2**64 - 1
+_POSITION = re.compile(r"^(\d{1,20})(?:-(\d{1,20}))?$")
+
+
+def is_position(text: str) -> bool:
+    """Whether ``text`` is a stream entry id Redis accepts ("<ms>" or "<ms>-<seq>", 64-bit)."""
+    match = _POSITION.match(text)
+    return bool(match) and all(int(part or 0) <= MAX_ID_PART for part in match.groups())
 
 
 def position_key(position: str) -> Position:

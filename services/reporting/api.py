@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from shared.events import Category, ProgressStatus, TaskRegistered
+from shared.events import Category, ProgressStatus, TaskRegistered, is_position
 from shared.http import ApiError
 from shared.settings import Clock
 
@@ -63,6 +63,8 @@ def routes(projection: LiveProjection, clock: Clock) -> APIRouter:
         as_of: Annotated[date | None, Query(description="totals at the end of that day")] = None,
         after: Position = None,
     ) -> Report:
+        if after and not is_position(after):
+            raise ApiError(422, f"after={after} is not a stream position (<ms>-<seq>, 64-bit)")
         if after and not await projection.wait_for(after, WAIT_SECONDS):
             raise ApiError(
                 504,
