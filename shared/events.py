@@ -229,7 +229,9 @@ _POSITION = re.compile(r"^(\d{1,20})(?:-(\d{1,20}))?$")
 def is_position(text: str) -> bool:
     """Whether ``text`` is a stream entry id Redis accepts ("<ms>" or "<ms>-<seq>", 64-bit)."""
     match = _POSITION.match(text)
-    return bool(match) and all(int(part or 0) <= MAX_ID_PART for part in match.groups())
+    if match is None:
+        return False
+    return all(int(part or 0) <= MAX_ID_PART for part in match.groups())
 
 
 def position_key(position: str) -> Position:
