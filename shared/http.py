@@ -80,6 +80,7 @@ def service_app(
 
     @app.get("/metrics", tags=["probes"], response_class=Response)
     async def prometheus_metrics() -> Response:
+        await metrics.refresh()
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     @app.exception_handler(ApiError)

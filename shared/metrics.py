@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 @dataclass
 class Metrics:
     service: str
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    refreshers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Awaited before each exposition: gauges read from Redis at scrape time."""
 
     def __post_init__(self) -> None:
         labels = {"service": self.service}
@@ -50,7 +53,37 @@ class Metrics:
             ["stream"],
             registry=self.registry,
         ).labels
+        self.lag = Gauge(
+            "consumer_lag",
+            "Entries of a stream not yet delivered to this service: its consumer group's lag,"
+            " or for a follower without a group the entries after its own position",
+            ["stream"],
+            registry=self.registry,
+        ).labels
+        self.pending = Gauge(
+            "consumer_pending",
+            "Entries delivered to this service's consumer group and not yet acknowledged",
+            ["stream"],
+            registry=self.registry,
+        ).labels
+        self.stream_entries = Gauge(
+            "stream_entries", "Entries in a stream (XLEN)", ["stream"], registry=self.registry
+        ).labels
+        self.dead_letter_entries = Gauge(
+            "dead_letter_entries",
+            "Entries in the dead-letter stream, parked by any service (XLEN)",
+            registry=self.registry,
+        )
+        self.redis_up = Gauge(
+            "redis_up",
+            "Whether Redis answered the last metrics refresh (1) or not (0)",
+            registry=self.registry,
+        )
         self._labels = labels
+
+    async def refresh(self) -> None:
+        for refresher in self.refreshers:
+            await refresher()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -22,6 +22,7 @@ from shared.following import BatchHandler, Follower
 from shared.keys import Keys
 from shared.logging import configure_logging
 from shared.metrics import Metrics
+from shared.observability import StreamGauges
 from shared.settings import Clock, NoTokens, ServiceSettings
 
 logger = structlog.get_logger()
@@ -56,6 +57,7 @@ class Runtime:
             log_level=logging.DEBUG,
             graceful_timeout=5.0,
         )
+        self.metrics.refreshers.append(StreamGauges(self.broker, self.log, self.metrics).refresh)
 
     def follow(
         self,
