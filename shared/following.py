@@ -159,6 +159,7 @@ class Follower:
 
     async def _apply(self, events: Sequence[StoredEvent]) -> None:
         started = time.perf_counter()
+        ids = {"event_ids": [stored.event.id for stored in events[:20]], "events": len(events)}
         for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
             try:
                 await self.handler(events)
@@ -166,10 +167,10 @@ class Follower:
             except Exception:
                 if delay is None:
                     logger.exception(
-                        "batch failed, left pending", stream=self.stream, attempt=attempt
+                        "batch failed, left pending", stream=self.stream, attempt=attempt, **ids
                     )
                     raise
-                logger.warning("batch failed, retrying", stream=self.stream, attempt=attempt)
+                logger.warning("batch failed, retrying", stream=self.stream, attempt=attempt, **ids)
                 await asyncio.sleep(delay)
         self.metrics.handling_seconds(self.stream).observe(time.perf_counter() - started)
         self.metrics.consumed(self.stream).inc(len(events))
