@@ -1,113 +1,148 @@
-"""Reporting's HTTP API: the provincial totals and one task's history."""
+"""Reporting's HTTP API: the provincial totals (JSON and CSV) and one task's history."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI reads these annotations at run time, and
+# some name dependencies made inside routes().
 
-from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import StreamingResponse
+from pydantic import AfterValidator
 
-from shared.events import Category, ProgressStatus, TaskRegistered, is_position
+from shared.eventlog import EventLog
+from shared.events import Category
 from shared.http import ApiError
 from shared.settings import Clock
 
-from .domain import Report, build_report, task_view
+from .domain import Report, build_report, tasks_in_scope
+from .export import csv_chunks
+from .history import HistoryUnavailable, TaskHistory, task_history
 from .live import LiveProjection
 
 WAIT_SECONDS = 5.0
+LAST_ID = 2**64 - 1
 Year = Annotated[int, Path(ge=2000, le=2100, description="the programme year")]
 TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
-Position = Annotated[
-    str | None,
-    Query(
-        pattern=r"^\d{1,20}(-\d{1,20})?$",
-        description="a position returned by a write: answer once the report includes it",
-    ),
-]
 
 
-class TargetProgress(BaseModel):
-    metric: str
-    unit: str
-    target: int | float
-    direction: str
-    latest_value: int | float | None
-    met: bool
+def stream_position(value: str | None) -> str | None:
+    """A stream entry id as ``<ms>-<seq>``; a bare ``<ms>`` means every entry of that ms."""
+    if value is None:
+        return None
+    ms, _, seq = value.partition("-")
+    if int(ms) > LAST_ID or int(seq or 0) > LAST_ID:
+        raise ValueError("each part of a stream position is at most 18446744073709551615")
+    return f"{int(ms)}-{int(seq) if seq else LAST_ID}"
 
 
-class HistoryEntry(BaseModel):
-    type: str
-    event_id: str
-    time: datetime
-    data: dict[str, Any]
+@dataclass(frozen=True)
+class ReportQuery:
+    year: Year
+    unit: Annotated[str | None, Query(max_length=50, description="a unit code")] = None
+    category: Category | None = None
+    as_of: Annotated[date | None, Query(description="totals at the end of that day")] = None
+    after: Annotated[
+        str | None,
+        Query(
+            pattern=r"^\d{1,20}(-\d{1,20})?$",
+            description="a position returned by a write: answer once the report includes it",
+        ),
+        AfterValidator(stream_position),
+    ] = None
 
 
-class TaskHistory(BaseModel):
-    task_id: str
-    status: Literal["pending", "approved", "rejected"]
-    progress_status: ProgressStatus | None
-    registration: TaskRegistered
-    targets: list[TargetProgress]
-    history: list[HistoryEntry]
+def end_of_day(day: date, clock: Clock) -> datetime:
+    """The last instant of ``day`` where the province reckons days, in UTC."""
+    try:
+        return datetime.combine(day, time.max, tzinfo=clock.zone).astimezone(UTC)
+    except OverflowError:  # the first or last days a datetime can hold
+        return (
+            datetime.max.replace(tzinfo=UTC) if day.year > 1 else datetime.min.replace(tzinfo=UTC)
+        )
 
 
-def routes(projection: LiveProjection, clock: Clock) -> APIRouter:
+def routes(
+    projection: LiveProjection, clock: Clock, log: EventLog, wait: float = WAIT_SECONDS
+) -> APIRouter:
     router = APIRouter(tags=["reporting"])
 
-    @router.get("/reports/{year}", response_model=Report)
-    async def report(
-        year: Year,
-        unit: Annotated[str | None, Query(max_length=50, description="a unit code")] = None,
-        category: Category | None = None,
-        as_of: Annotated[date | None, Query(description="totals at the end of that day")] = None,
-        after: Position = None,
-    ) -> Report:
-        if after and not is_position(after):
-            raise ApiError(422, f"after={after} is not a stream position (<ms>-<seq>, 64-bit)")
-        if after and not await projection.wait_for(after, WAIT_SECONDS):
+    async def caught_up(query: Annotated[ReportQuery, Depends()]) -> ReportQuery:
+        """The query, once the projection includes its ``after`` position (or a 504)."""
+        if query.after and not await projection.freshness.wait_for(query.after, wait):
             raise ApiError(
                 504,
-                f"the report has not caught up with position {after} within "
-                f"{WAIT_SECONDS:g} s; retry shortly",
+                f"the report has not caught up with position {query.after} within {wait:g} s;"
+                " the write is safe in the log: retry shortly",
             )
-        cutoff = datetime.combine(as_of, time.max, tzinfo=clock.zone) if as_of else None
+        return query
+
+    Scoped = Annotated[ReportQuery, Depends(caught_up)]
+
+    @router.get(
+        "/reports/{year}.csv",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/csv": {}}, "description": "one row per task"}},
+    )
+    async def report_csv(query: Scoped) -> StreamingResponse:
+        if query.as_of is None:
+            views = projection.views(query.year, unit=query.unit, category=query.category)
+        else:
+            views = tasks_in_scope(
+                projection.state,
+                query.year,
+                unit=query.unit,
+                category=query.category,
+                cutoff=end_of_day(query.as_of, clock),
+            )
+        name = f"breakthrough-{query.year}" + "".join(
+            f"-{part}" for part in (query.unit, query.category, query.as_of) if part
+        )
+        return StreamingResponse(
+            _iterate(csv_chunks(views, query.as_of or clock.today())),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{_safe(name)}.csv"'},
+        )
+
+    @router.get("/reports/{year}", response_model=Report)
+    async def report(query: Scoped) -> Report:
+        if query.as_of is None:
+            return projection.report(
+                query.year, unit=query.unit, category=query.category, report_date=clock.today()
+            )
         return build_report(
             projection.state,
-            year,
-            unit=unit,
-            category=category,
-            cutoff=cutoff,
-            report_date=as_of or clock.today(),
-            as_of=as_of,
+            query.year,
+            unit=query.unit,
+            category=query.category,
+            cutoff=end_of_day(query.as_of, clock),
+            report_date=query.as_of,
+            as_of=query.as_of,
         )
 
     @router.get("/tasks/{task_id}", response_model=TaskHistory)
-    async def task_history(task_id: TaskId) -> TaskHistory:
+    async def history(task_id: TaskId) -> TaskHistory:
         facts = projection.state.tasks.get(task_id)
-        view = task_view(facts) if facts else None
-        if facts is None or view is None:
+        try:
+            found = await task_history(log, facts) if facts else None
+        except HistoryUnavailable as error:
+            raise ApiError(503, f"the history of {task_id} cannot be read back: {error}") from error
+        if found is None:
             raise ApiError(404, f"no registered task {task_id}")
-        entries = [
-            (fact.time, fact.event_id, type(fact.data).__name__, fact.data)
-            for fact in (facts.registration, *facts.decisions, *facts.reports)
-            if fact is not None
-        ]
-        return TaskHistory(
-            task_id=task_id,
-            status=view.decision.value,
-            progress_status=view.status,
-            registration=view.registration,
-            targets=[
-                TargetProgress(**t.target.model_dump(mode="json"), latest_value=t.value, met=t.met)
-                for t in view.targets
-            ],
-            history=[
-                HistoryEntry(
-                    type=kind, event_id=event_id, time=moment, data=data.model_dump(mode="json")
-                )
-                for moment, event_id, kind, data in sorted(entries, key=lambda e: (e[0], e[1]))
-            ],
-        )
+        return found
 
     return router
+
+
+async def _iterate(chunks: Iterator[str]) -> AsyncIterator[bytes]:
+    """The CSV in pieces, giving the event loop a turn between them."""
+    for chunk in chunks:
+        yield chunk.encode()
+        await asyncio.sleep(0)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)

@@ -1,90 +1,193 @@
-"""The projection this replica holds in memory: rebuilt from the whole log on start, then
-kept current by following the four streams from where the rebuild stopped.
+"""The projection this replica holds in memory: loaded from its snapshot (or empty), caught
+up with the log's tail, then kept current by following the four streams from there.
 
 Every replica holds a full projection of its own, so reporting follows the streams without a
 consumer group (a group would split the entries between replicas). Its position in each
-stream lives with the projection, in memory, and is rebuilt with it.
+stream (``applied``) lives with the projection and is saved with it in every snapshot.
+Beside the facts it keeps per-year totals (``YearlyTotals``), moved on by every change.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from datetime import date
+from types import MappingProxyType
 
 import structlog
 
-from shared.eventlog import EventLog, split_entries
-from shared.events import StoredEvent, position_key
+from shared.eventlog import EventLog, Poison, split_entries
+from shared.events import Category, StoredEvent
 
-from .domain import EMPTY, ProjectionState, apply_batch
+from .domain import EMPTY, ProjectionState, Report, TaskFacts, TaskView, apply_batch, gather
+from .domain.yearly import YearlyTotals
+from .freshness import Applied
+from .pages import xrange_pages
+from .snapshots import SnapshotStore
 
 logger = structlog.get_logger()
-REBUILD_PAGE = 10_000
+APPLY_BATCH = 1_000
+"""Entries parsed and folded at once while rebuilding: parsed events do not pile up."""
+SETTLE_SECONDS = 5.0
+"""After a rebuild on start, the snapshot waits this long: first requests go first."""
 
 
 class LiveProjection:
-    def __init__(self, log: EventLog) -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        *,
+        snapshots: SnapshotStore | None = None,
+        snapshot_every: int = 0,
+        page_size: int = 10_000,
+        redis_url: str | None = None,
+    ) -> None:
         self.log = log
+        self.redis_url = redis_url
         self.state: ProjectionState = EMPTY
+        self.totals = YearlyTotals()
         self.streams = log.keys.event_streams
-        self.applied: dict[str, str] = dict.fromkeys(self.streams.values(), "0-0")
+        self.freshness = Applied(log.redis, list(self.streams.values()))
+        self.applied = self.freshness.positions  # stream -> last entry id applied
         self.group = log.keys.group("reporting")
-        self._changed = asyncio.Event()
+        self.snapshots = snapshots
+        self.snapshot_every = snapshot_every
+        self.page_size = page_size
+        self.unsaved = 0  # events applied since the last snapshot
+        self.from_snapshot = False
+        self._saving: asyncio.Task[None] | None = None
+        self._years: tuple[ProjectionState | None, list[int]] = (None, [])
 
-    async def rebuild(self, page_size: int = REBUILD_PAGE) -> int:
-        """Fold every stream from where this projection stands to its end; events applied."""
-        started, count = time.perf_counter(), 0
-        for event_type, stream in self.streams.items():
-            async for page in self.log.read_pages(stream, self.applied[stream], page_size):
-                events, poison = split_entries(stream, event_type, page)
-                for entry in poison:
-                    await self.log.park(entry, group=self.group, consumer="rebuild")
-                self.state = apply_batch(self.state, events)
-                self.applied[stream] = page[-1][0].decode()
-                count += len(events)
+    async def start(self, until: dict[str, str] | None = None) -> int:
+        """Load the snapshot (if any this code trusts), then fold the log's tail after it,
+        up to ``until`` (stream -> last entry id to read; default: the end of each stream)."""
+        started = time.perf_counter()
+        gc.disable()  # a rebuild allocates millions of objects that all stay alive
+        try:
+            snapshot = await self.snapshots.load() if self.snapshots else None
+            if snapshot is not None:
+                self.state = snapshot.state
+                self.applied.update(
+                    (s, p) for s, p in snapshot.applied.items() if s in self.applied
+                )
+                self.totals.reset()
+            count = await self.rebuild(until)
+        finally:
+            gc.enable()
+            gc.freeze()  # the collector need not walk the projection again and again
         logger.info(
-            "projection rebuilt",
+            "projection ready",
+            from_snapshot=snapshot is not None,
             events=count,
             tasks=len(self.state.tasks),
             seconds=round(time.perf_counter() - started, 3),
         )
+        self.from_snapshot = snapshot is not None
+        self.unsaved += count
+        self.save_if_due(delay=SETTLE_SECONDS)
         return count
 
+    async def rebuild(self, until: dict[str, str] | None = None) -> int:
+        """Fold every stream from where this projection stands up to ``until`` (default: the
+        end), page by page; the number of events applied. Not while followers apply."""
+        count, tasks, changed = 0, dict(self.state.tasks), set[str]()
+        for event_type, stream in self.streams.items():
+            count += await self._fold_stream(tasks, changed, stream, event_type, until)
+        if changed:  # one new state for the whole rebuild: nobody reads it meanwhile
+            self.state = ProjectionState(MappingProxyType(tasks))
+            self.totals.update(self.state, changed)
+        return count
+
+    async def _fold_stream(
+        self,
+        tasks: dict[str, TaskFacts],
+        changed: set[str],
+        stream: str,
+        event_type: str,
+        until: dict[str, str] | None,
+    ) -> int:
+        count, last = 0, None if until is None else until[stream]
+        pages = xrange_pages(
+            self.log.redis,
+            stream,
+            self.applied[stream],
+            last,
+            self.page_size,
+            redis_url=self.redis_url,
+        )
+        async for page in pages:
+            for start in range(0, len(page), APPLY_BATCH):  # parsed events are short-lived
+                entries = page[start : start + APPLY_BATCH]
+                events, poison = split_entries(stream, event_type, entries)
+                await self._park(poison)
+                changed |= gather(tasks, events)
+                count += len(events)
+            self.applied[stream] = page[-1][0].decode()
+        return count
+
+    async def _park(self, poison: Sequence[Poison]) -> None:
+        for entry in poison:
+            await self.log.park(entry, group=self.group, consumer="rebuild")
+
     async def apply(self, events: Sequence[StoredEvent]) -> None:
-        self.state = apply_batch(self.state, events)
+        """What the followers call with each batch of new events."""
+        self._apply(events)
+        self.unsaved += len(events)
+        self.save_if_due()
 
-    def reached(self, stream: str) -> Callable[[str], None]:
-        """What the follower of ``stream`` calls after each batch: the projection moved on."""
+    def _apply(self, events: Sequence[StoredEvent]) -> None:
+        before = self.state
+        self.state = apply_batch(before, events)
+        if self.state is not before:
+            self.totals.update(self.state, (stored.event.data.task_id for stored in events))
 
-        def note(position: str) -> None:
-            self.applied[stream] = position
-            self._changed.set()
-            self._changed = asyncio.Event()
+    def report(
+        self, year: int, *, unit: str | None, category: Category | None, report_date: date
+    ) -> Report:
+        """The report as the projection stands, from the incremental per-year totals."""
+        return self.totals.report(
+            self.state, year, unit=unit, category=category, report_date=report_date
+        )
 
-        return note
+    def views(self, year: int, *, unit: str | None, category: Category | None) -> list[TaskView]:
+        """The tasks of ``year`` (and ``unit``, ``category``) as they stand, by task id."""
+        views = self.totals.views(self.state, year)
+        return [
+            views[task_id]
+            for task_id in sorted(views)
+            if (unit is None or views[task_id].registration.unit_code == unit)
+            and (category is None or views[task_id].registration.category == category)
+        ]
 
-    async def includes(self, position: str) -> bool:
-        """Whether every entry at or before ``position``, in any stream, is applied."""
-        wanted = position_key(position)
-        for stream, applied in self.applied.items():
-            if position_key(applied) >= wanted:
-                continue
-            if await self.log.redis.xrange(stream, min=f"({applied}", max=position, count=1):
-                return False
-        return True
+    def years(self) -> list[int]:
+        """The years of every registered task, ascending (kept until the state changes)."""
+        if self._years[0] is not self.state:
+            found = {f.registration.year for f in self.state.tasks.values() if f.registration}
+            self._years = (self.state, sorted(found))
+        return self._years[1]
 
-    async def wait_for(self, position: str, within: float) -> bool:
-        """Wait up to ``within`` seconds until ``position`` is applied; whether it was."""
+    def save_if_due(self, delay: float = 0.0) -> None:
+        """Start writing a snapshot when ``snapshot_every`` events were applied since the last
+        (after ``delay`` seconds: on start, the first requests go first)."""
+        due = self.snapshots and self.snapshot_every and self.unsaved >= self.snapshot_every
+        if due and (self._saving is None or self._saving.done()):
+            self._saving = asyncio.create_task(self._save(delay))
+
+    async def _save(self, delay: float) -> None:
+        assert self.snapshots is not None
+        await asyncio.sleep(delay)
+        state, applied = self.state, dict(self.applied)  # taken together: they agree
+        started, self.unsaved = time.perf_counter(), 0
         try:
-            async with asyncio.timeout(within):
-                while not await self.includes(position):
-                    changed = self._changed
-                    try:
-                        async with asyncio.timeout(0.05):
-                            await changed.wait()
-                    except TimeoutError:
-                        continue
-        except TimeoutError:
-            return False
-        return True
+            await self.snapshots.save(state, applied)
+        except Exception:
+            logger.exception("snapshot not written")
+            return
+        seconds = round(time.perf_counter() - started, 3)
+        logger.info("snapshot written", tasks=len(state.tasks), applied=applied, seconds=seconds)
+
+    async def close(self) -> None:
+        if self._saving is not None:
+            self._saving.cancel()

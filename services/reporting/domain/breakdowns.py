@@ -33,16 +33,16 @@ class _Tally:
             self.completed += view.completed
             self.targets_total += len(view.targets)
             self.targets_met += sum(target.met for target in view.targets)
-        key = (view.registered_time, view.registered_event_id)
+        key = view.registration.order
         if self.name_key is None or key > self.name_key:
-            self.name_key, self.name = key, view.registration.unit.name
+            self.name_key, self.name = key, view.registration.unit_name
 
 
 def _tallies(views: list[TaskView], *, by_unit: bool) -> dict[str, _Tally]:
     tallies: dict[str, _Tally] = {}
     for view in views:
         data = view.registration
-        tallies.setdefault(data.unit.code if by_unit else data.category, _Tally()).add(view)
+        tallies.setdefault(data.unit_code if by_unit else data.category, _Tally()).add(view)
     return tallies
 
 

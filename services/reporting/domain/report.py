@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from shared.events import Category, ProgressStatus, TaskRegistered
+from shared.events import Category, ProgressStatus
 
 from .breakdowns import by_category, by_unit, metrics
 from .report_models import (
@@ -16,7 +16,7 @@ from .report_models import (
     TargetCounts,
     TaskCounts,
 )
-from .state import ProjectionState, as_utc
+from .state import ProjectionState, Registration, as_utc
 from .task_view import DecisionStatus, TaskView, task_view
 
 
@@ -46,8 +46,8 @@ def build_report(
         scope=Scope(unit=unit, category=category, as_of=as_of),
         tasks=_task_counts(views),
         registrants=RegistrantCounts(
-            registered=len({view.registration.registrant.id for view in views}),
-            approved=len({view.registration.registrant.id for view in approved}),
+            registered=len({view.registration.registrant_id for view in views}),
+            approved=len({view.registration.registrant_id for view in approved}),
         ),
         progress=_progress(approved, report_date),
         targets=TargetCounts(total=len(targets), met=sum(target.met for target in targets)),
@@ -71,7 +71,7 @@ def tasks_in_scope(
     for task_id in sorted(state.tasks):
         facts = state.tasks[task_id]
         registration = facts.registration
-        if registration is None or not _matches(registration.data, year, unit, category):
+        if registration is None or not _matches(registration, year, unit, category):
             continue
         view = task_view(facts, moment)
         if view is not None:
@@ -79,11 +79,13 @@ def tasks_in_scope(
     return views
 
 
-def _matches(data: TaskRegistered, year: int, unit: str | None, category: Category | None) -> bool:
+def _matches(
+    registration: Registration, year: int, unit: str | None, category: Category | None
+) -> bool:
     return (
-        data.year == year
-        and (unit is None or data.unit.code == unit)
-        and (category is None or data.category == category)
+        registration.year == year
+        and (unit is None or registration.unit_code == unit)
+        and (category is None or registration.category == category)
     )
 
 

@@ -1,6 +1,7 @@
 """One task as it stood at a cutoff: its decision, latest progress and targets met.
 
-This is where the contract's per-task definitions live; ``report`` only counts and sums.
+This is where the contract's per-task definitions live; ``report`` and ``totals`` only
+count and sum.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from shared.events import Direction, ProgressLogged, ProgressStatus, Target, TaskRegistered
+from shared.events import Direction, ProgressStatus
 
-from .state import TaskFacts, as_utc
-
-Number = int | float
+from .state import Goal, Number, Registration, TaskFacts, as_utc
 
 
 class DecisionStatus(StrEnum):
@@ -26,20 +25,24 @@ class DecisionStatus(StrEnum):
 class TargetView:
     """A target with the latest reported value of its metric (``None``: never reported)."""
 
-    target: Target
+    target: Goal
     value: Number | None
     met: bool
 
 
 @dataclass(frozen=True, slots=True)
 class TaskView:
-    """A registered task as of a cutoff (a slotted dataclass: built per task per report)."""
+    """A registered task as of a cutoff (a slotted dataclass: built per task per report).
 
-    registration: TaskRegistered
-    registered_time: datetime
-    registered_event_id: str
+    Two views are equal when everything a report counts of them is equal, so the
+    incremental totals (``totals``) compare a task's view before and after an event.
+    """
+
+    task_id: str
+    registration: Registration
     decision: DecisionStatus
-    latest: ProgressLogged | None
+    status: ProgressStatus | None
+    """The status of the latest progress report, ``None`` when none was reported."""
     targets: tuple[TargetView, ...]
 
     @property
@@ -47,16 +50,11 @@ class TaskView:
         return self.decision is DecisionStatus.approved
 
     @property
-    def status(self) -> ProgressStatus | None:
-        """The status of the latest progress report, ``None`` when none was reported."""
-        return None if self.latest is None else self.latest.status
-
-    @property
     def completed(self) -> bool:
         return self.status is ProgressStatus.completed
 
 
-def target_met(target: Target, value: Number | None) -> bool:
+def target_met(target: Goal, value: Number | None) -> bool:
     """``at_least``: value >= target; ``at_most``: a value was reported and it is <= target.
 
     A target with no reported value is never met (targets are > 0 by contract).
@@ -82,22 +80,25 @@ def task_view(facts: TaskFacts, cutoff: datetime | None = None) -> TaskView | No
     if registration is None or not _visible(registration.time, cutoff):
         return None
     decision = next((d for d in facts.decisions if _visible(d.time, cutoff)), None)
-    latest: ProgressLogged | None = None
+    status: ProgressStatus | None = None
     values: dict[str, Number] = {}
     for report in facts.reports:  # ascending order: later reports overwrite earlier values
         if _visible(report.time, cutoff):
-            latest = report.data
-            values.update((actual.metric, actual.value) for actual in report.data.actuals)
+            status = report.status
+            values.update(report.actuals)
     targets = tuple(
-        TargetView(target=t, value=values.get(t.metric), met=target_met(t, values.get(t.metric)))
-        for t in registration.data.targets
+        TargetView(
+            target=goal,
+            value=values.get(goal.metric),
+            met=target_met(goal, values.get(goal.metric)),
+        )
+        for goal in registration.goals
     )
     return TaskView(
-        registration=registration.data,
-        registered_time=registration.time,
-        registered_event_id=registration.event_id,
+        task_id=facts.task_id,
+        registration=registration,
         decision=_decision_status(decision.approved if decision else None),
-        latest=latest,
+        status=status,
         targets=targets,
     )
 

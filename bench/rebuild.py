@@ -1,0 +1,82 @@
+"""Rebuild speed: reporting's start on a realistic log against the raw floor, in one run.
+
+``python -m bench.rebuild [--tasks 40000]`` fills a private redis-server with the synthetic
+log (``bench.synthetic``: 40,000 tasks are about 190,000 events), then measures
+
+- the raw floor: paged ``XRANGE`` (10,000 entries a page) with redis-py plus ``json.loads``
+  of every event document, in this process;
+- reporting's rebuild: ``python -m services.reporting`` from process start to its first
+  complete ``GET /reports/2024`` (no snapshot yet), and its peak resident memory;
+- a restart of the service that loads the snapshot the first run wrote;
+
+and prints both rates and their ratio (rebuild / floor; the target is at least 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import redis
+
+from bench.harness import fill, peak_memory_mb, private_redis, reporting, say
+from shared.keys import Keys
+
+PAGE = 10_000
+
+
+def floor_rate(url: str, prefix: str = "bench") -> tuple[int, float]:
+    """(events, seconds) to read every stream in pages and parse every event's JSON."""
+    client = redis.Redis.from_url(url)
+    started, count = time.perf_counter(), 0
+    for stream in Keys(prefix).event_streams.values():
+        last = "0-0"
+        while page := client.xrange(stream, min=f"({last}", count=PAGE):
+            for _, fields in page:
+                json.loads(fields[b"event"])
+            count += len(page)
+            last = page[-1][0].decode()
+    client.close()
+    return count, time.perf_counter() - started
+
+
+def wait_for_snapshot(url: str, prefix: str = "bench", within: float = 120) -> None:
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + within
+    while not client.exists(f"{prefix}:reporting:snapshot"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("no snapshot was written")
+        time.sleep(0.2)
+    client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.rebuild")
+    parser.add_argument("--tasks", type=int, default=40_000)
+    args = parser.parse_args()
+    with private_redis() as url:
+        started = time.perf_counter()
+        events = fill(url, args.tasks)
+        say(f"log: {args.tasks:,} tasks, {events:,} events ({time.perf_counter() - started:.0f} s)")
+        count, seconds = floor_rate(url)
+        floor = count / seconds
+        say(f"raw floor (XRANGE + json.loads): {count:,} events, {seconds:.2f} s = {floor:,.0f}/s")
+        with reporting(url) as (_, seconds, pid):
+            memory = peak_memory_mb(pid)
+            rate = events / seconds
+            say(
+                f"reporting rebuild, process start to first report: {seconds:.2f} s ="
+                f" {rate:,.0f} events/s, peak memory {memory:.0f} MB"
+            )
+            wait_for_snapshot(url)
+        with reporting(url) as (_, restart, pid):
+            say(
+                f"restart from the snapshot: {restart:.2f} s to first report,"
+                f" peak memory {peak_memory_mb(pid):.0f} MB"
+            )
+        say(f"ratio rebuild / floor: {rate / floor:.2f} (target >= 0.5, aim 0.8)")
+
+
+if __name__ == "__main__":
+    main()
