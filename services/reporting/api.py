@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator
 
+from shared.auth import Requires, Role
 from shared.eventlog import EventLog
 from shared.events import Category
 from shared.http import ApiError
@@ -66,9 +67,15 @@ def end_of_day(day: date, clock: Clock) -> datetime:
 
 
 def routes(
-    projection: LiveProjection, clock: Clock, log: EventLog, wait: float = WAIT_SECONDS
+    projection: LiveProjection,
+    clock: Clock,
+    log: EventLog,
+    requires: Requires,
+    wait: float = WAIT_SECONDS,
 ) -> APIRouter:
     router = APIRouter(tags=["reporting"])
+    viewer = [Depends(requires(Role.viewer))]
+    anyone = [Depends(requires(Role.viewer, Role.approver, Role.registrant))]
 
     async def caught_up(query: Annotated[ReportQuery, Depends()]) -> ReportQuery:
         """The query, once the projection includes its ``after`` position (or a 504)."""
@@ -84,6 +91,7 @@ def routes(
 
     @router.get(
         "/reports/{year}.csv",
+        dependencies=viewer,
         response_class=StreamingResponse,
         responses={200: {"content": {"text/csv": {}}, "description": "one row per task"}},
     )
@@ -107,7 +115,7 @@ def routes(
             headers={"Content-Disposition": f'attachment; filename="{_safe(name)}.csv"'},
         )
 
-    @router.get("/reports/{year}", response_model=Report)
+    @router.get("/reports/{year}", response_model=Report, dependencies=viewer)
     async def report(query: Scoped) -> Report:
         if query.as_of is None:
             return projection.report(
@@ -123,7 +131,7 @@ def routes(
             as_of=query.as_of,
         )
 
-    @router.get("/tasks/{task_id}", response_model=TaskHistory)
+    @router.get("/tasks/{task_id}", response_model=TaskHistory, dependencies=anyone)
     async def history(task_id: TaskId) -> TaskHistory:
         facts = projection.state.tasks.get(task_id)
         try:

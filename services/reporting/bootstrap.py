@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from pydantic import Field
 
+from shared.auth import guard
 from shared.http import service_app
 from shared.runtime import Runtime
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, load_tokens
 
 from .api import routes
 from .dashboard import dashboard_routes
@@ -48,6 +49,7 @@ def projection_for(runtime: Runtime, settings: ReportingSettings) -> LiveProject
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:
     settings = settings or ReportingSettings()
+    requires = guard(load_tokens(settings))
     runtime = Runtime(NAME, settings)
     projection = projection_for(runtime, settings)
 
@@ -77,7 +79,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         version="1",
         starting=runtime.starting,
     )
-    app.include_router(routes(projection, runtime.clock, runtime.log))
+    app.include_router(routes(projection, runtime.clock, runtime.log, requires))
     app.include_router(dashboard_routes(projection, runtime.clock))
     app.state.runtime = runtime
     app.state.projection = projection

@@ -16,6 +16,7 @@ import pytest
 import redis
 
 from tests.e2e.helpers import leader, task_body
+from tests.e2e.test_reporting_dashboard import chromium
 from tests.support.services import API_TOKENS, TOKENS, ServiceProcess, start_system
 
 
@@ -42,6 +43,9 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, set[str]]] = [
     ("registration", "GET", "/tasks/t-1", None, {"registrant", "approver", "viewer"}),
     ("approval", "GET", "/approvals/pending?year=2024", None, {"approver", "viewer"}),
     ("approval", "POST", "/tasks/t-1/decision", {}, {"approver"}),
+    ("reporting", "GET", "/reports/2024", None, {"viewer"}),
+    ("reporting", "GET", "/reports/2024.csv", None, {"viewer"}),
+    ("reporting", "GET", "/tasks/t-1", None, {"registrant", "approver", "viewer"}),
 ]
 
 
@@ -81,11 +85,29 @@ def test_every_route_needs_a_valid_token_with_its_role(
             assert f"has {role}" in answer.json()["detail"]
 
 
-@pytest.mark.parametrize("service", ["registration", "approval"])
+@pytest.mark.parametrize("service", ["registration", "approval", "reporting"])
 def test_probes_and_metrics_stay_open(secured: dict[str, Any], service: str) -> None:
     url = secured["services"][service].url
-    for path in ("/healthz", "/readyz", "/metrics"):
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
         assert httpx.get(f"{url}{path}").status_code == 200
+
+
+def test_the_dashboard_asks_for_a_viewer_token_and_uses_one_given(
+    secured: dict[str, Any], tmp_path: Path
+) -> None:
+    url = secured["services"]["reporting"].url
+    page = httpx.get(f"{url}/")
+    assert page.status_code == 200, "the page holds no data: its script fetches with the token"
+    asked = chromium(f"{url}/?year=2024", tmp_path, "--dump-dom").stdout.decode()
+    assert 'id="signin" onsubmit="signIn(event)" style="display: flex;"' in asked
+    assert "Sign in with a viewer token" in asked
+    assert "data-rendered" not in asked
+    wrong_role = chromium(f"{url}/?year=2024#token={TOKENS['approver']}", tmp_path, "--dump-dom")
+    assert "no viewer role" in wrong_role.stdout.decode()
+    shown = chromium(f"{url}/?year=2024#token={TOKENS['viewer']}", tmp_path, "--dump-dom")
+    dom = shown.stdout.decode()
+    assert 'data-rendered="2024"' in dom
+    assert TOKENS["viewer"] not in dom, "the token leaves the address at once"
 
 
 def test_events_record_who_wrote_them_never_the_token(secured: dict[str, Any]) -> None:

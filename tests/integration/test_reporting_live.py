@@ -19,6 +19,7 @@ from services.reporting.bootstrap import ReportingSettings
 from services.reporting.live import LiveProjection
 from services.reporting.snapshots import SnapshotStore
 from services.reporting.verify import rebuild_and_compare
+from shared.auth import guard
 from shared.eventlog import EventLog, connect
 from shared.events import ProgressLogged, ProgressStatus, TaskApproved, new_event, utc_now
 from shared.http import ApiError
@@ -58,7 +59,7 @@ async def progress(log: EventLog, task_id: str, value: int) -> str:
 
 def api(projection: LiveProjection, log: EventLog, wait: float = 0.3) -> httpx.AsyncClient:
     app = FastAPI()
-    app.include_router(routes(projection, Clock(), log, wait=wait))
+    app.include_router(routes(projection, Clock(), log, guard(None), wait=wait))
 
     @app.exception_handler(ApiError)
     async def answer(_request: Request, error: ApiError) -> JSONResponse:
