@@ -77,7 +77,7 @@ def decode_entry(
         document = fields[b"event"].decode()
     except UnicodeDecodeError as error:
         raise MalformedEvent(f"entry is not UTF-8: {error}") from error
-    return StoredEvent(stream, position, parse_event(type_field, document, expected))
+    return StoredEvent(stream, position, parse_event(type_field, document, expected), document)
 
 
 @dataclass(frozen=True, slots=True)

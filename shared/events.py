@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
@@ -191,20 +191,26 @@ def new_event(
     return cast("CloudEvent[D]", event)
 
 
+_ENVELOPES: dict[str, Any] = {
+    name: cast("Any", CloudEvent)[model] for name, model in DATA_MODELS.items()
+}
+"""The four parametrised envelope classes, built once (``CloudEvent[model]`` per call costs
+a cache lookup keyed on the generic's arguments)."""
+
+
 class MalformedEvent(ValueError):
     """A stream entry that is not a valid event document of the expected type."""
 
 
 def parse_event(type_field: str, document: str | bytes, expected: str | None = None) -> AnyEvent:
     """Validate one stream entry's ``type`` and ``event`` fields into a typed envelope."""
-    model = DATA_MODELS.get(type_field)
-    if model is None:
+    envelope = _ENVELOPES.get(type_field)
+    if envelope is None:
         raise MalformedEvent(f"unknown event type {type_field[:80]!r}")
     if expected is not None and type_field != expected:
         raise MalformedEvent(f"a {type_field} entry in the {expected} stream")
     try:
-        envelope: Any = CloudEvent
-        event: AnyEvent = envelope[model].model_validate_json(document)
+        event: AnyEvent = envelope.model_validate_json(document)
     except ValueError as error:
         raise MalformedEvent(f"invalid {type_field} document: {error}") from error
     if event.type != type_field:
@@ -247,3 +253,6 @@ class StoredEvent:
     stream: str
     position: str
     event: AnyEvent
+    document: str | None = field(default=None, compare=False, repr=False)
+    """The entry's ``event`` field as read (what a follower may store as it is, rather than
+    serialise the parsed envelope again); None for an event not read from the log."""

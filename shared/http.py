@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.commands import Refusal
 from shared.idempotency import BadIdempotencyKey, IdempotencyConflict
@@ -22,6 +24,7 @@ from shared.limits import BodyLimit
 from shared.metrics import Metrics
 
 CORRELATION_HEADER = "X-Correlation-ID"
+_CORRELATION_NAME = CORRELATION_HEADER.lower().encode()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 Readiness = Callable[[], Awaitable[str | None]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -105,62 +108,84 @@ def service_app(
 
     app.add_exception_handler(RedisConnectionError, unavailable)
     app.add_exception_handler(RedisTimeoutError, unavailable)
-    app.middleware("http")(_gate(starting))
-    app.middleware("http")(_access(metrics))
+    app.add_middleware(Gate, starting=starting)
+    app.add_middleware(Access, metrics=metrics)
     app.add_middleware(BodyLimit)
     return app
 
 
-def _gate(starting: Callable[[], str | None]) -> Callable[..., Awaitable[Response]]:
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        reason = starting()
-        if reason and request.url.path not in PROBES:
-            return JSONResponse({"detail": f"not serving yet: {reason}"}, status_code=503)
-        return await call_next(request)
+class Gate:
+    """Until ``starting()`` returns None, a 503 for everything but the probes (pure ASGI:
+    Starlette's ``BaseHTTPMiddleware`` costs a task group and a stream per request)."""
 
-    return middleware
+    def __init__(self, app: ASGIApp, starting: Callable[[], str | None]) -> None:
+        self.app = app
+        self.starting = starting
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in PROBES:
+            reason = self.starting()
+            if reason:
+                answer = JSONResponse({"detail": f"not serving yet: {reason}"}, status_code=503)
+                await answer(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
-def _access(metrics: Metrics) -> Callable[..., Awaitable[Response]]:
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        given = request.headers.get(CORRELATION_HEADER, "")
-        request.state.correlation_id = given if _SAFE_ID.match(given) else str(uuid.uuid4())
-        structlog.contextvars.bind_contextvars(correlation_id=request.state.correlation_id)
+class Access:
+    """Correlation id in and out, request metrics, and one log line per request."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = ""
+        for name, value in scope["headers"]:
+            if name == _CORRELATION_NAME:
+                given = value.decode("latin-1")
+                break
+        correlation = given if _SAFE_ID.match(given) else str(uuid.uuid4())
+        state = scope.setdefault("state", {})
+        state["correlation_id"] = correlation
+        structlog.contextvars.bind_contextvars(correlation_id=correlation)
         started = time.perf_counter()
         status = 500
+
+        async def answering(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
+            await self.app(scope, receive, answering)
         finally:
             elapsed = time.perf_counter() - started
-            route = _route(request)
-            metrics.requests(route, request.method, str(status)).inc()
-            metrics.request_seconds(route).observe(elapsed)
+            route = _route(scope)
+            self.metrics.requests(route, scope["method"], str(status)).inc()
+            self.metrics.request_seconds(route).observe(elapsed)
             if route not in PROBES:
-                _log_request(request, route, status, elapsed)
+                _log_request(scope, route, status, elapsed)
             structlog.contextvars.unbind_contextvars("correlation_id")
-        response.headers[CORRELATION_HEADER] = request.state.correlation_id
-        return response
-
-    return middleware
 
 
-def _route(request: Request) -> str:
-    route: Any = request.scope.get("route")
+def _route(scope: Scope) -> str:
+    route: Any = scope.get("route")
     return str(getattr(route, "path", "unmatched"))
 
 
-def _log_request(request: Request, route: str, status: int, elapsed: float) -> None:
+def _log_request(scope: Scope, route: str, status: int, elapsed: float) -> None:
     level = "warning" if status >= 500 else "info"
     getattr(logger, level)(
         "request",
-        method=request.method,
+        method=scope["method"],
         route=route,
         status=status,
         duration_ms=round(elapsed * 1000, 2),
-        event_id=getattr(request.state, "event_id", None),
+        event_id=scope.get("state", {}).get("event_id"),
     )

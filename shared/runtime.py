@@ -5,6 +5,7 @@ background: the HTTP API answers (503 "starting") while Redis is awaited."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -107,6 +108,10 @@ class Runtime:
                 delay = min(delay * 2, 5.0)
                 continue
             self.started = True
+            # Everything built so far (FastAPI, pydantic schemas, a rebuilt projection) lives
+            # as long as the process: keep it out of the collector's full passes, which
+            # otherwise walk it all every so often in the middle of a request
+            gc.freeze()
             logger.info("ready", followers=[f.stream for f in self.followers])
         self._tasks.append(asyncio.create_task(self._upkeep()))
 

@@ -25,15 +25,25 @@ from shared.events import CloudEvent, StoredEvent, TaskRegistered, position_key
 
 from .domain import AlreadyDecided, Candidate, Decision, Status
 
-# KEYS: 1 task hash, 2 pending set. ARGV: 1 event document, 2 position, 3 pending-set member
-NOTE_REGISTRATION = """
-if redis.call('HEXISTS', KEYS[1], 'event') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'event', ARGV[1], 'position', ARGV[2], 'member', ARGV[3])
-redis.call('HSETNX', KEYS[1], 'status', 'pending')
-if redis.call('HGET', KEYS[1], 'status') == 'pending' then
-  redis.call('ZADD', KEYS[2], 0, ARGV[3])
+# For each registration i (from 0), KEYS[2i+1] its task hash, KEYS[2i+2] its pending set;
+# ARGV[3i+1] event document, ARGV[3i+2] position, ARGV[3i+3] pending-set member. One call
+# per batch: the whole batch is noted in one round trip and one script run.
+NOTE_REGISTRATIONS = """
+local noted = 0
+for i = 0, #KEYS / 2 - 1 do
+  local task, pending = KEYS[2 * i + 1], KEYS[2 * i + 2]
+  if redis.call('HEXISTS', task, 'event') == 0 then
+    local member = ARGV[3 * i + 3]
+    redis.call('HSET', task, 'event', ARGV[3 * i + 1], 'position', ARGV[3 * i + 2],
+      'member', member)
+    redis.call('HSETNX', task, 'status', 'pending')
+    if redis.call('HGET', task, 'status') == 'pending' then
+      redis.call('ZADD', pending, 0, member)
+    end
+    noted = noted + 1
+  end
 end
-return 1
+return noted
 """
 
 # KEYS: 1 task hash, 2 pending set, 3 the decision's stream
@@ -64,7 +74,7 @@ class ApprovalStore:
         self.log = log
         self.redis: Redis = log.redis
         self.slot = log.keys.approved
-        self._note = log.script(NOTE_REGISTRATION)
+        self._note = log.script(NOTE_REGISTRATIONS)
         self._decide = log.script(DECIDE)
 
     def task_key(self, task_id: str) -> str:
@@ -79,20 +89,16 @@ class ApprovalStore:
         Idempotent: a task already noted is left as it is, so a redelivered or re-injected
         registration (even at another position) neither duplicates nor reopens it.
         """
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for stored in events:
-                data = stored.event.data
-                assert isinstance(data, TaskRegistered)
-                await self._note(
-                    keys=[self.task_key(data.task_id), self.pending_key(data.year)],
-                    args=[
-                        stored.event.model_dump_json(),
-                        stored.position,
-                        pending_member(stored.position, data.task_id),
-                    ],
-                    client=pipe,
-                )
-            await pipe.execute()
+        keys: list[str] = []
+        args: list[str] = []
+        for stored in events:
+            data = stored.event.data
+            assert isinstance(data, TaskRegistered)
+            keys += [self.task_key(data.task_id), self.pending_key(data.year)]
+            document = stored.document or stored.event.model_dump_json()
+            args += [document, stored.position, pending_member(stored.position, data.task_id)]
+        if keys:
+            await self._note(keys=keys, args=args)
 
     async def find(self, task_id: str) -> Candidate | None:
         fields = await self.redis.hgetall(self.task_key(task_id))

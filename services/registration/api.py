@@ -81,7 +81,9 @@ def routes(
             task_id=str(uuid.uuid4()),
             now=clock.now(),
             today=clock.today(),
-            live_tasks=await store.live_tasks(command.year, command.registrant.id),
+            # the register script checks the quota atomically (one round trip, not two);
+            # it refuses with the same QuotaExceeded the core would raise here
+            live_tasks=0,
             max_tasks=max_tasks,
             correlation_id=correlation_id(request),
         )

@@ -26,7 +26,10 @@ class ReportingSettings(ServiceSettings):
     snapshot_every: int = Field(
         default=10_000,
         ge=0,
-        description="SNAPSHOT_EVERY: events applied between two snapshots; 0 turns snapshots off",
+        description=(
+            "SNAPSHOT_EVERY: events applied between two snapshots (at least, and at least as"
+            " many as the tasks held); 0 turns snapshots off"
+        ),
     )
     rebuild_page_size: int = Field(
         default=10_000,

@@ -74,7 +74,11 @@ def test_metrics_expose_lag_pending_lengths_and_dead_letters(
     deadline = time.monotonic() + 10
     while True:
         approval = samples(system.approval.get("/metrics").text)
-        if approval["consumer_lag", registered] == 0 or time.monotonic() > deadline:
+        # read (lag 0) comes a moment before acknowledged (pending 0): wait for both
+        caught_up = approval["consumer_lag", registered] == 0
+        if caught_up and approval["consumer_pending", registered] == 0:
+            break
+        if time.monotonic() > deadline:
             break
         time.sleep(0.1)
     assert approval["consumer_lag", registered] == 0

@@ -78,3 +78,21 @@ async def test_recording_one_decision_twice_answers_the_first_position(
     first = await store.record(event)
     assert await store.record(event) == first
     assert await redis.xlen(store.log.keys.approved) == 1
+
+
+async def test_one_batch_notes_each_task_once_and_keeps_the_document_as_read(
+    store: ApprovalStore,
+) -> None:
+    """A batch is one script call: a task twice in it is noted at its first position, and
+    the stored document is the one read from the stream (it still parses to the event)."""
+    event = registered_event("a")
+    first = StoredEvent("s", "1-0", event, event.model_dump_json())
+    again = StoredEvent("s", "5-0", first.event)
+    other = StoredEvent("s", "2-0", registered_event("b"))
+    await store.note_registrations([first, other, again])
+
+    pending = await store.pending(2024)
+
+    assert [c.registration.id for c in pending] == [first.event.id, other.event.id]
+    assert [c.position for c in pending] == ["1-0", "2-0"]
+    assert pending[0].registration == first.event

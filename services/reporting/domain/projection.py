@@ -22,13 +22,20 @@ from bisect import insort
 from collections.abc import Iterable
 from datetime import datetime
 from operator import attrgetter
-from types import MappingProxyType
 from typing import TypeVar
 
 from shared.events import Position, StoredEvent
 
 from .facts import fact_of
-from .state import Decision, Fact, ProgressReport, ProjectionState, Registration, TaskFacts
+from .state import (
+    Decision,
+    Fact,
+    ProgressReport,
+    ProjectionState,
+    Registration,
+    TaskFacts,
+    TaskMap,
+)
 
 EMPTY = ProjectionState()
 _ORDER = attrgetter("order")
@@ -50,18 +57,17 @@ def apply_batch(state: ProjectionState, events: Iterable[StoredEvent]) -> Projec
 
 def apply_facts(state: ProjectionState, facts: Iterable[tuple[str, Fact]]) -> ProjectionState:
     """``apply_batch`` for facts already made from events: (task id, fact) pairs."""
-    tasks: dict[str, TaskFacts] | None = None
+    changes: dict[str, TaskFacts] = {}
     for task_id, fact in facts:
-        current = (tasks if tasks is not None else state.tasks).get(task_id)
+        current = changes.get(task_id)
+        if current is None:
+            current = state.tasks.get(task_id)
         updated = with_fact(current or TaskFacts(task_id=task_id), fact)
-        if updated is current:
-            continue
-        if tasks is None:
-            tasks = dict(state.tasks)
-        tasks[task_id] = updated
-    if tasks is None:
+        if updated is not current:
+            changes[task_id] = updated
+    if not changes:
         return state
-    return ProjectionState(tasks=MappingProxyType(tasks))
+    return ProjectionState(tasks=TaskMap.of(state.tasks).updated(changes))
 
 
 def gather(tasks: dict[str, TaskFacts], events: Iterable[StoredEvent]) -> set[str]:

@@ -15,11 +15,10 @@ of the log's size.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from shared.events import Category, Direction, Kind, Position, ProgressStatus
 
@@ -122,6 +121,71 @@ class TaskFacts(NamedTuple):
         return head + self.decisions + self.reports
 
 
+class TaskMap(Mapping[str, "TaskFacts"]):
+    """A read-only ``task_id -> TaskFacts`` mapping that is cheap to update without mutating.
+
+    The live projection makes a new state for every batch it applies, while a report, a CSV
+    export or a snapshot may still hold the old one. Copying one flat dict per batch costs
+    time in proportion to the whole projection (a third of reporting's CPU at 500 writes/s
+    with 30,000 tasks, and worse as the log grows); here the tasks sit in ``SHARDS`` dicts by
+    hash, and an update copies only the shards it touches. Iteration order is by shard, not
+    by insertion: nothing may depend on it (reports sort, totals add up).
+    """
+
+    SHARDS = 256
+    __slots__ = ("_len", "_shards")
+
+    def __init__(self, shards: tuple[dict[str, TaskFacts], ...] | None = None) -> None:
+        self._shards = shards if shards is not None else tuple({} for _ in range(self.SHARDS))
+        self._len = sum(len(shard) for shard in self._shards)
+
+    @classmethod
+    def of(cls, tasks: Mapping[str, TaskFacts]) -> TaskMap:
+        if isinstance(tasks, TaskMap):
+            return tasks
+        shards: tuple[dict[str, TaskFacts], ...] = tuple({} for _ in range(cls.SHARDS))
+        mask = cls.SHARDS - 1
+        for task_id, facts in tasks.items():
+            shards[hash(task_id) & mask][task_id] = facts
+        return cls(shards)
+
+    def updated(self, changes: Mapping[str, TaskFacts]) -> TaskMap:
+        """A new map with ``changes`` set; this one is left as it is."""
+        if not changes:
+            return self
+        shards = list(self._shards)
+        copied: set[int] = set()
+        mask = self.SHARDS - 1
+        for task_id, facts in changes.items():
+            index = hash(task_id) & mask
+            if index not in copied:
+                shards[index] = dict(shards[index])
+                copied.add(index)
+            shards[index][task_id] = facts
+        return TaskMap(tuple(shards))
+
+    def __getitem__(self, task_id: str) -> TaskFacts:
+        return self._shards[hash(task_id) & (self.SHARDS - 1)][task_id]
+
+    def get(self, task_id: str, default: Any = None) -> Any:
+        return self._shards[hash(task_id) & (self.SHARDS - 1)].get(task_id, default)
+
+    def __contains__(self, task_id: object) -> bool:
+        if not isinstance(task_id, str):
+            return False
+        return task_id in self._shards[hash(task_id) & (self.SHARDS - 1)]
+
+    def __iter__(self) -> Iterator[str]:
+        for shard in self._shards:
+            yield from shard
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __repr__(self) -> str:
+        return f"TaskMap({self._len} tasks)"
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectionState:
     """The whole projection: ``task_id`` -> ``TaskFacts``, a read-only mapping.
@@ -130,4 +194,4 @@ class ProjectionState:
     mapping is copied, once per ``evolve`` or ``apply_batch`` call.
     """
 
-    tasks: Mapping[str, TaskFacts] = field(default_factory=lambda: MappingProxyType({}))
+    tasks: Mapping[str, TaskFacts] = field(default_factory=TaskMap)
