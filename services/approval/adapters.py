@@ -22,8 +22,9 @@ from redis.asyncio import Redis
 
 from shared.eventlog import EventLog, text
 from shared.events import CloudEvent, StoredEvent, TaskRegistered, position_key
+from shared.tasks import KnownTask, TaskStatus
 
-from .domain import AlreadyDecided, Candidate, Decision, Status
+from .domain import AlreadyDecided, Decision
 
 # For each registration i (from 0), KEYS[2i+1] its task hash, KEYS[2i+2] its pending set;
 # ARGV[3i+1] event document, ARGV[3i+2] position, ARGV[3i+3] pending-set member. One call
@@ -100,27 +101,27 @@ class ApprovalStore:
         if keys:
             await self._note(keys=keys, args=args)
 
-    async def find(self, task_id: str) -> Candidate | None:
+    async def find(self, task_id: str) -> KnownTask | None:
         fields = await self.redis.hgetall(self.task_key(task_id))
         if b"event" not in fields:
             return None
-        return Candidate(
+        return KnownTask(
             registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
             position=text(fields[b"position"]),
-            status=Status(text(fields[b"status"])),
+            status=TaskStatus(text(fields[b"status"])),
         )
 
-    async def pending(self, year: int) -> list[Candidate]:
+    async def pending(self, year: int) -> list[KnownTask]:
         members = await self.redis.zrange(self.pending_key(year), 0, -1)
         async with self.redis.pipeline(transaction=False) as pipe:
             for member in members:
                 pipe.hmget(self.task_key(text(member).partition("|")[2]), ["event", "position"])
             rows = await pipe.execute()
         return [
-            Candidate(
+            KnownTask(
                 registration=CloudEvent[TaskRegistered].model_validate_json(document),
                 position=text(position),
-                status=Status.pending,
+                status=TaskStatus.pending,
             )
             for document, position in rows
             if document
@@ -129,13 +130,13 @@ class ApprovalStore:
     async def record(self, decision: Decision) -> str:
         """Append the decision if the task is still pending; its position in the log."""
         data = decision.data
-        status = Status.approved if decision.type == "TaskApproved" else Status.rejected
+        status = TaskStatus.approved if decision.type == "TaskApproved" else TaskStatus.rejected
         keys = self.log.keys
         outcome, value = await self._decide(
             keys=[
                 self.task_key(data.task_id),
                 self.pending_key(data.year),
-                keys.approved if status is Status.approved else keys.rejected,
+                keys.approved if status is TaskStatus.approved else keys.rejected,
             ],
             args=[
                 status.value,

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from shared.auth import Caller, Requires, Role, audited
-from shared.events import Category, Kind, Registrant, Target, Unit
 from shared.http import ApiError, correlation_id
 from shared.settings import Clock
+from shared.tasks import KnownTask, RegisteredTask
 
 from .adapters import ApprovalStore
-from .domain import Candidate, Decide, decide
+from .domain import Decide, decide
 
 TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
 
 
-class PendingTask(BaseModel):
-    task_id: str
-    year: int
-    registrant: Registrant
-    unit: Unit
-    title: str
-    description: str
-    category: Category
-    kind: Kind
-    targets: list[Target]
-    deadline: date
-    registered_at: datetime
-    event_id: str
-    position: str
+class PendingTask(RegisteredTask):
+    """A registered task still waiting for the Standing Committee's decision."""
 
 
 class Decided(BaseModel):
@@ -42,14 +29,8 @@ class Decided(BaseModel):
     position: str
 
 
-def pending_view(task: Candidate) -> PendingTask:
-    data = task.registration.data
-    return PendingTask(
-        **data.model_dump(exclude={"targets"}),
-        targets=list(data.targets),
-        event_id=task.registration.id,
-        position=task.position,
-    )
+def pending_view(task: KnownTask) -> PendingTask:
+    return PendingTask.model_validate(RegisteredTask.fields_of(task))
 
 
 def routes(store: ApprovalStore, clock: Clock, requires: Requires) -> APIRouter:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.commands import Command, Conflict, Note, Refusal, Text
-from shared.events import CloudEvent, TaskApproved, TaskRegistered, TaskRejected, new_event
+from shared.events import CloudEvent, TaskApproved, TaskRejected, new_event
+from shared.tasks import KnownTask, TaskStatus
 
 SOURCE = "/breakthrough/approval"
 
@@ -24,22 +24,6 @@ class Decide(Command):
     reason: Note | None = None
 
 
-class Status(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-
-
-class Candidate(BaseModel):
-    """A registered task as approval knows it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    registration: CloudEvent[TaskRegistered]
-    position: str
-    status: Status
-
-
 class AlreadyDecided(Conflict):
     """Each task is decided once."""
 
@@ -47,9 +31,9 @@ class AlreadyDecided(Conflict):
 Decision = CloudEvent[TaskApproved] | CloudEvent[TaskRejected]
 
 
-def decide(task: Candidate, command: Decide, *, now: datetime, correlation_id: str) -> Decision:
+def decide(task: KnownTask, command: Decide, *, now: datetime, correlation_id: str) -> Decision:
     registered = task.registration.data
-    if task.status is not Status.pending:
+    if task.status is not TaskStatus.pending:
         raise AlreadyDecided(f"task {registered.task_id} is already {task.status.value}")
     causation = task.registration.id
     if command.decision == "approve":

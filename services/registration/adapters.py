@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from shared.eventlog import EventLog, text
 from shared.events import CloudEvent, TaskApproved, TaskRegistered, TaskRejected
 from shared.idempotency import Appended, record_key, replay
+from shared.tasks import KnownTask, TaskStatus
 
-from .domain import QuotaExceeded, TaskRecord, TaskStatus, quota_message, status_after
+from .domain import QuotaExceeded, quota_message, status_after
 
 # KEYS: 1 stream, 2 live set, 3 task hash, 4 idempotency record
 # ARGV: 1 type, 2 event document, 3 task id, 4 max live tasks, 5 "1" to use the record,
@@ -102,11 +103,11 @@ class RegistrationStore:
         self.log.appended(event)
         return Appended(event.id, text(value), data.task_id)
 
-    async def find(self, task_id: str) -> TaskRecord | None:
+    async def find(self, task_id: str) -> KnownTask | None:
         fields = await self.redis.hgetall(self.task_key(task_id))
         if b"event" not in fields:
             return None
-        return TaskRecord(
+        return KnownTask(
             registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
             status=TaskStatus(text(fields.get(b"status", b"pending"))),
             position=text(fields[b"position"]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -11,10 +10,10 @@ from pydantic import BaseModel
 
 from shared.auth import Caller, Requires, Role, audited, scoped
 from shared.eventlog import EventLog, append_once
-from shared.events import Category, Kind, Registrant, Target, Unit
 from shared.http import ApiError, correlation_id
 from shared.idempotency import body_hash
 from shared.settings import Clock
+from shared.tasks import RegisteredTask
 
 from .adapters import RegistrationStore
 from .domain import LogProgress, RegisterTask, decide_progress, decide_registration
@@ -38,21 +37,10 @@ class Logged(BaseModel):
     position: str
 
 
-class TaskView(BaseModel):
-    task_id: str
+class TaskView(RegisteredTask):
+    """A task as registration knows it, with where it stands."""
+
     status: Literal["pending", "approved", "rejected"]
-    year: int
-    registrant: Registrant
-    unit: Unit
-    title: str
-    description: str
-    category: Category
-    kind: Kind
-    targets: list[Target]
-    deadline: date
-    registered_at: datetime
-    event_id: str
-    position: str
 
 
 def routes(
@@ -130,13 +118,8 @@ def routes(
         task = await store.find(task_id)
         if task is None:
             raise ApiError(404, f"no task {task_id}")
-        data = task.registration.data
-        return TaskView(
-            **data.model_dump(exclude={"targets"}),
-            targets=list(data.targets),
-            status=task.status.value,
-            event_id=task.registration.id,
-            position=task.position,
+        return TaskView.model_validate(
+            RegisteredTask.fields_of(task) | {"status": task.status.value}
         )
 
     return router

@@ -9,10 +9,9 @@ again atomically by the adapter's Lua script, which is what holds across replica
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.commands import Command, Conflict, Note, Refusal, Text
 from shared.events import (
@@ -33,6 +32,7 @@ from shared.events import (
     Unit,
     new_event,
 )
+from shared.tasks import KnownTask, TaskStatus
 
 SOURCE = "/breakthrough/registration"
 MAX_TARGETS = 10
@@ -84,22 +84,6 @@ class LogProgress(Command):
     actuals: Annotated[list[ActualIn], Field(max_length=MAX_TARGETS)]
     status: ProgressStatus
     note: Note | None = None
-
-
-class TaskStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-
-
-class TaskRecord(BaseModel):
-    """A task as registration knows it: its registration and the decision, if any."""
-
-    model_config = ConfigDict(frozen=True)
-
-    registration: CloudEvent[TaskRegistered]
-    status: TaskStatus
-    position: str
 
 
 class QuotaExceeded(Conflict):
@@ -170,7 +154,7 @@ def quota_message(registrant_id: str, year: int, max_tasks: int) -> str:
 
 
 def decide_progress(
-    task: TaskRecord, command: LogProgress, *, now: datetime, correlation_id: str
+    task: KnownTask, command: LogProgress, *, now: datetime, correlation_id: str
 ) -> CloudEvent[ProgressLogged]:
     registered = task.registration.data
     if task.status is not TaskStatus.approved:

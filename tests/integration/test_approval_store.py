@@ -8,10 +8,11 @@ import pytest
 import redis.asyncio as aioredis
 
 from services.approval.adapters import ApprovalStore
-from services.approval.domain import AlreadyDecided, Decide, Status, decide
+from services.approval.domain import AlreadyDecided, Decide, decide
 from shared.eventlog import EventLog
 from shared.events import StoredEvent, utc_now
 from shared.keys import Keys
+from shared.tasks import TaskStatus
 from tests.support.factories import registered_event
 
 
@@ -59,7 +60,7 @@ async def test_two_concurrent_decisions_on_one_task_give_one_event(
     assert total == 1
     decided = await store.find(stored.event.data.task_id)
     assert decided is not None
-    assert decided.status is not Status.pending
+    assert decided.status is not TaskStatus.pending
     assert await store.pending(2024) == []
     await store.note_registrations([stored])
     assert await store.pending(2024) == [], "a redelivered registration does not reopen it"

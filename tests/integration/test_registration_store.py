@@ -9,10 +9,11 @@ import pytest
 import redis.asyncio as aioredis
 
 from services.registration.adapters import RegistrationStore
-from services.registration.domain import QuotaExceeded, TaskStatus
+from services.registration.domain import QuotaExceeded
 from shared.eventlog import EventLog
 from shared.events import TaskRejected, new_event, utc_now
 from shared.keys import Keys
+from shared.tasks import TaskStatus
 from tests.support.factories import registered_event
 
 

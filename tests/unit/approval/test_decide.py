@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 
-from services.approval.domain import AlreadyDecided, Candidate, Decide, Status, decide
+from services.approval.domain import AlreadyDecided, Decide, decide
 from shared.commands import Refusal
+from shared.tasks import KnownTask, TaskStatus
 from tests.support.factories import registered_event
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
 
 
-def candidate(status: Status = Status.pending) -> Candidate:
-    return Candidate(registration=registered_event(), position="1-0", status=status)
+def candidate(status: TaskStatus = TaskStatus.pending) -> KnownTask:
+    return KnownTask(registration=registered_event(), position="1-0", status=status)
 
 
 def command(**body: Any) -> Decide:
@@ -57,8 +58,8 @@ def test_decision_rules(body: dict[str, Any], words: str) -> None:
         decide(candidate(), command(**body), now=NOW, correlation_id="c")
 
 
-@pytest.mark.parametrize("status", [Status.approved, Status.rejected])
-def test_a_task_is_decided_once(status: Status) -> None:
+@pytest.mark.parametrize("status", [TaskStatus.approved, TaskStatus.rejected])
+def test_a_task_is_decided_once(status: TaskStatus) -> None:
     with pytest.raises(AlreadyDecided) as refused:
         decide(candidate(status), command(decision="approve"), now=NOW, correlation_id="c")
     assert refused.value.status == 409

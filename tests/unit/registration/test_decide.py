@@ -13,13 +13,12 @@ from services.registration.domain import (
     QuotaExceeded,
     Refusal,
     RegisterTask,
-    TaskRecord,
-    TaskStatus,
     decide_progress,
     decide_registration,
     status_after,
 )
 from shared.events import TaskApproved, TaskRejected
+from shared.tasks import KnownTask, TaskStatus
 from tests.support.factories import registration_body
 
 NOW = datetime(2024, 2, 1, 8, 30, tzinfo=UTC)
@@ -112,8 +111,8 @@ def test_malformed_bodies_do_not_validate(change: dict[str, Any]) -> None:
         RegisterTask.model_validate({**registration_body(), **change})
 
 
-def record(status: TaskStatus) -> TaskRecord:
-    return TaskRecord(registration=register(registration_body()), status=status, position="1-0")
+def record(status: TaskStatus) -> KnownTask:
+    return KnownTask(registration=register(registration_body()), status=status, position="1-0")
 
 
 def progress(**change: Any) -> LogProgress:
