@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from shared.auth import TokenError
 from shared.eventlog import EventLog, connect
 from shared.following import BatchHandler, Follower
+from shared.http import Lifespan, service_app
 from shared.keys import Keys
 from shared.logging import configure_logging
 from shared.metrics import Metrics
@@ -153,6 +154,17 @@ class Runtime:
             if reason := await check():
                 return reason
         return None
+
+    def app(self, lifespan: Lifespan | None = None) -> FastAPI:
+        """The service's HTTP app: probes, metrics, refusals, the start-up gate."""
+        return service_app(
+            name=self.name,
+            metrics=self.metrics,
+            readiness=self.readiness,
+            lifespan=lifespan or self.lifespan,
+            version="1",
+            starting=self.starting,
+        )
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:

@@ -4,11 +4,13 @@ keep it in Redis; reporting derives the same from its projection."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.eventlog import text
 from shared.events import Category, CloudEvent, Kind, Registrant, Target, TaskRegistered, Unit
 
 
@@ -24,6 +26,17 @@ class KnownTask(BaseModel):
     registration: CloudEvent[TaskRegistered]
     position: str
     status: TaskStatus
+
+
+def known_task(fields: Mapping[bytes | str, bytes | str]) -> KnownTask | None:
+    """The task kept in a Redis hash (``event``, ``position``, ``status``), if it is there."""
+    if b"event" not in fields:
+        return None
+    return KnownTask(
+        registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
+        position=text(fields[b"position"]),
+        status=TaskStatus(text(fields.get(b"status", b"pending"))),
+    )
 
 
 class RegisteredTask(BaseModel):

@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 
 from shared.eventlog import EventLog, text
 from shared.events import CloudEvent, StoredEvent, TaskRegistered, position_key
-from shared.tasks import KnownTask, TaskStatus
+from shared.tasks import KnownTask, TaskStatus, known_task
 
 from .domain import AlreadyDecided, Decision
 
@@ -102,14 +102,7 @@ class ApprovalStore:
             await self._note(keys=keys, args=args)
 
     async def find(self, task_id: str) -> KnownTask | None:
-        fields = await self.redis.hgetall(self.task_key(task_id))
-        if b"event" not in fields:
-            return None
-        return KnownTask(
-            registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
-            position=text(fields[b"position"]),
-            status=TaskStatus(text(fields[b"status"])),
-        )
+        return known_task(await self.redis.hgetall(self.task_key(task_id)))
 
     async def pending(self, year: int) -> list[KnownTask]:
         members = await self.redis.zrange(self.pending_key(year), 0, -1)

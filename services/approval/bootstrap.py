@@ -6,7 +6,6 @@ from fastapi import FastAPI
 from pydantic import Field
 
 from shared.auth import guard
-from shared.http import service_app
 from shared.runtime import Runtime
 from shared.settings import ServiceSettings, load_tokens
 
@@ -26,14 +25,7 @@ def create_app(settings: ApprovalSettings | None = None) -> FastAPI:
     runtime = Runtime(NAME, settings)
     store = ApprovalStore(runtime.log)
     runtime.follow(runtime.keys.registered, "TaskRegistered", store.note_registrations)
-    app = service_app(
-        name=NAME,
-        metrics=runtime.metrics,
-        readiness=runtime.readiness,
-        lifespan=runtime.lifespan,
-        version="1",
-        starting=runtime.starting,
-    )
+    app = runtime.app()
     app.include_router(routes(store, runtime.clock, requires))
     app.state.runtime = runtime
     return app

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from shared.eventlog import EventLog, text
 from shared.events import CloudEvent, TaskApproved, TaskRegistered, TaskRejected
 from shared.idempotency import Appended, record_key, replay
-from shared.tasks import KnownTask, TaskStatus
+from shared.tasks import KnownTask, TaskStatus, known_task
 
 from .domain import QuotaExceeded, quota_message, status_after
 
@@ -104,14 +104,7 @@ class RegistrationStore:
         return Appended(event.id, text(value), data.task_id)
 
     async def find(self, task_id: str) -> KnownTask | None:
-        fields = await self.redis.hgetall(self.task_key(task_id))
-        if b"event" not in fields:
-            return None
-        return KnownTask(
-            registration=CloudEvent[TaskRegistered].model_validate_json(fields[b"event"]),
-            status=TaskStatus(text(fields.get(b"status", b"pending"))),
-            position=text(fields[b"position"]),
-        )
+        return known_task(await self.redis.hgetall(self.task_key(task_id)))
 
     async def record_decisions(self, decisions: Sequence[Decision]) -> None:
         """Follow decisions: set each task's status; a rejection frees the quota slot.

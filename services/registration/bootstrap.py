@@ -6,7 +6,6 @@ from fastapi import FastAPI
 from pydantic import Field
 
 from shared.auth import guard
-from shared.http import service_app
 from shared.runtime import Runtime
 from shared.settings import ServiceSettings, load_tokens
 
@@ -30,14 +29,7 @@ def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
     keys = runtime.keys
     runtime.follow(keys.approved, "TaskApproved", on_decisions(store))
     runtime.follow(keys.rejected, "TaskRejected", on_decisions(store))
-    app = service_app(
-        name=NAME,
-        metrics=runtime.metrics,
-        readiness=runtime.readiness,
-        lifespan=runtime.lifespan,
-        version="1",
-        starting=runtime.starting,
-    )
+    app = runtime.app()
     app.include_router(
         routes(store, runtime.log, runtime.clock, settings.max_tasks_per_registrant, requires)
     )

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from pydantic import Field
 
 from shared.auth import guard
-from shared.http import service_app
 from shared.runtime import Runtime
 from shared.settings import ServiceSettings, load_tokens
 
@@ -74,14 +73,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
             await projection.close()
 
     runtime.on_start.append(rebuild_then_follow)
-    app = service_app(
-        name=NAME,
-        metrics=runtime.metrics,
-        readiness=runtime.readiness,
-        lifespan=lifespan,
-        version="1",
-        starting=runtime.starting,
-    )
+    app = runtime.app(lifespan)
     app.include_router(routes(projection, runtime.clock, runtime.log, requires))
     app.include_router(dashboard_routes(projection, runtime.clock))
     app.state.runtime = runtime

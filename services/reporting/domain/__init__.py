@@ -4,11 +4,10 @@ from .projection import EMPTY, apply_batch, apply_facts, evolve, fold, gather
 from .report import build_report, tasks_in_scope
 from .report_models import Report
 from .state import ProjectionState, TaskFacts
-from .task_view import DecisionStatus, TaskView, task_view
+from .task_view import TaskView, task_view
 
 __all__ = [
     "EMPTY",
-    "DecisionStatus",
     "ProjectionState",
     "Report",
     "TaskFacts",

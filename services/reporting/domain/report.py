@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from shared.events import Category, ProgressStatus
+from shared.tasks import TaskStatus
 
 from .breakdowns import by_category, by_unit, metrics
 from .report_models import (
@@ -17,7 +18,7 @@ from .report_models import (
     TaskCounts,
 )
 from .state import ProjectionState, Registration, as_utc
-from .task_view import DecisionStatus, TaskView, task_view
+from .task_view import TaskView, task_view
 
 
 def build_report(
@@ -93,9 +94,9 @@ def _task_counts(views: list[TaskView]) -> TaskCounts:
     decisions = Counter(view.decision for view in views)
     return TaskCounts(
         registered=len(views),
-        pending=decisions[DecisionStatus.pending],
-        approved=decisions[DecisionStatus.approved],
-        rejected=decisions[DecisionStatus.rejected],
+        pending=decisions[TaskStatus.pending],
+        approved=decisions[TaskStatus.approved],
+        rejected=decisions[TaskStatus.rejected],
     )
 
 

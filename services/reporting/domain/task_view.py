@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from shared.events import Direction, ProgressStatus
+from shared.tasks import TaskStatus
 
 from .state import Goal, Number, Registration, TaskFacts, as_utc
-
-
-class DecisionStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +34,14 @@ class TaskView:
 
     task_id: str
     registration: Registration
-    decision: DecisionStatus
+    decision: TaskStatus
     status: ProgressStatus | None
     """The status of the latest progress report, ``None`` when none was reported."""
     targets: tuple[TargetView, ...]
 
     @property
     def approved(self) -> bool:
-        return self.decision is DecisionStatus.approved
+        return self.decision is TaskStatus.approved
 
     @property
     def completed(self) -> bool:
@@ -103,10 +97,10 @@ def task_view(facts: TaskFacts, cutoff: datetime | None = None) -> TaskView | No
     )
 
 
-def _decision_status(approved: bool | None) -> DecisionStatus:
+def _decision_status(approved: bool | None) -> TaskStatus:
     if approved is None:
-        return DecisionStatus.pending
-    return DecisionStatus.approved if approved else DecisionStatus.rejected
+        return TaskStatus.pending
+    return TaskStatus.approved if approved else TaskStatus.rejected
 
 
 def _visible(moment: datetime, cutoff: datetime | None) -> bool:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TypeVar
 
 from shared.events import Category, ProgressStatus
+from shared.tasks import TaskStatus
 
 from .quantities import RunningTotal, percent
 from .report_models import (
@@ -29,7 +30,7 @@ from .report_models import (
     UnitRow,
 )
 from .state import Instant
-from .task_view import DecisionStatus, TaskView
+from .task_view import TaskView
 
 Key = TypeVar("Key")
 NameKey = tuple[Instant, str]
@@ -87,7 +88,7 @@ class MetricTally:
 
 @dataclass(slots=True)
 class ScopeTotals:
-    decisions: Counter[DecisionStatus] = field(default_factory=Counter)
+    decisions: Counter[TaskStatus] = field(default_factory=Counter)
     registrants: Counter[str] = field(default_factory=Counter)
     approved_registrants: Counter[str] = field(default_factory=Counter)
     statuses: Counter[ProgressStatus | None] = field(default_factory=Counter)
@@ -136,7 +137,7 @@ class ScopeTotals:
         return not self.decisions
 
     def report(self, year: int, scope: Scope, report_date: date) -> Report:
-        approved = self.decisions[DecisionStatus.approved]
+        approved = self.decisions[TaskStatus.approved]
         statuses = self.statuses
         overdue = sum(n for deadline, n in self.open_deadlines.items() if deadline < report_date)
         return Report(
@@ -144,9 +145,9 @@ class ScopeTotals:
             scope=scope,
             tasks=TaskCounts(
                 registered=self.decisions.total(),
-                pending=self.decisions[DecisionStatus.pending],
+                pending=self.decisions[TaskStatus.pending],
                 approved=approved,
-                rejected=self.decisions[DecisionStatus.rejected],
+                rejected=self.decisions[TaskStatus.rejected],
             ),
             registrants=RegistrantCounts(
                 registered=len(self.registrants), approved=len(self.approved_registrants)
