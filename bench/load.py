@@ -224,14 +224,11 @@ class Mix:
         else:
             body = {"decision": "approve", "decided_by": "Ban Thường vụ", "reference": "QĐ 1"}
         path = f"/tasks/{task_id}/decision"
-        for _ in range(400):
-            route = "POST /tasks/{id}/decision"
-            status, answer = await self.call("approval", route, "POST", path, body)
-            if status != 404:  # approval has not seen the registration yet
-                break
-            self.retries += 1
-            await asyncio.sleep(0.005)
-        if status == 201 or status == 200:
+        # 404: approval has not seen the registration yet
+        status, answer = await self.call_until_seen(
+            "approval", "POST /tasks/{id}/decision", path, body, not_yet=404
+        )
+        if status == 200:
             if body["decision"] == "approve":
                 ready = time.perf_counter() + SETTLE
                 self.to_report.extend([(ready, task_id)] * 10)
@@ -244,15 +241,24 @@ class Mix:
             "actuals": [{"metric": "projects cleared", "value": number % 26}],
         }
         path = f"/tasks/{task_id}/progress"
+        # 409: registration has not seen the approval yet
+        status, answer = await self.call_until_seen(
+            "registration", "POST /tasks/{id}/progress", path, body, not_yet=409
+        )
+        if status == 201:
+            await self.seen(number, json.loads(answer)["position"])
+
+    async def call_until_seen(
+        self, service: str, route: str, path: str, body: object, *, not_yet: int
+    ) -> tuple[int, bytes]:
+        """POST until the service has followed the event this write depends on (up to 2 s)."""
         for _ in range(400):
-            route = "POST /tasks/{id}/progress"
-            status, answer = await self.call("registration", route, "POST", path, body)
-            if status != 409:  # registration has not seen the approval yet
+            status, answer = await self.call(service, route, "POST", path, body)
+            if status != not_yet:
                 break
             self.retries += 1
             await asyncio.sleep(0.005)
-        if status == 201:
-            await self.seen(number, json.loads(answer)["position"])
+        return status, answer
 
     async def seen(self, number: int, position: str) -> None:
         self.written += 1

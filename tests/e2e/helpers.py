@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.factories import registration_body
+
 
 def leader() -> str:
     return f"leader-{uuid.uuid4().hex[:10]}"
@@ -16,27 +18,12 @@ def leader() -> str:
 def task_body(
     registrant: str, unit_code: str, year: int = 2024, **overrides: Any
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "year": year,
-        "registrant": {
-            "id": registrant,
-            "name": "Phạm Quang Hưng",
-            "position": "Phó Bí thư Huyện ủy, Chủ tịch UBND huyện Kim Thành",
-            "level": "district_leader",
-        },
+    """A valid POST /tasks body for a unit of the test's own (the factories' body)."""
+    defaults: dict[str, Any] = {
         "unit": {"code": unit_code, "name": "Huyện Kim Thành"},
-        "title": "Đẩy nhanh tiến độ giải phóng mặt bằng các công trình giao thông trọng điểm",
         "description": "Site clearance for 26 projects, nearly 287 ha.",
-        "category": "socio_economic",
-        "kind": "breakthrough",
-        "targets": [
-            {"metric": "projects cleared", "unit": "project", "target": 26},
-            {"metric": "area cleared", "unit": "ha", "target": 287},
-        ],
-        "deadline": f"{year}-12-31",
     }
-    body.update(overrides)
-    return body
+    return registration_body(registrant, year, **(defaults | overrides))
 
 
 def register(client: httpx.Client, body: dict[str, Any], **headers: str) -> dict[str, Any]:
