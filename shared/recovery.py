@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from shared.eventlog import EventLog, Poison, RawFields, split_entries, text
-from shared.events import StoredEvent, position_key
+from shared.events import MAX_ID_PART, StoredEvent, position_key
 
 logger = structlog.get_logger()
 Handler = Callable[[Sequence[StoredEvent]], Awaitable[None]]
@@ -38,7 +38,7 @@ def before(position: str) -> str:
     ms, _, seq = position.partition("-")
     if int(seq or 0) > 0:
         return f"{ms}-{int(seq) - 1}"
-    return f"{int(ms) - 1}-18446744073709551615" if int(ms) > 0 else "0-0"
+    return f"{int(ms) - 1}-{MAX_ID_PART}" if int(ms) > 0 else "0-0"
 
 
 class GroupLost(Exception):

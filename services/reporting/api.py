@@ -15,7 +15,7 @@ from pydantic import AfterValidator
 
 from shared.auth import Requires, Role
 from shared.eventlog import EventLog
-from shared.events import Category
+from shared.events import MAX_ID_PART, Category, is_position
 from shared.http import ApiError
 from shared.settings import Clock
 
@@ -25,7 +25,6 @@ from .history import HistoryUnavailable, TaskHistory, task_history
 from .live import LiveProjection
 
 WAIT_SECONDS = 5.0
-LAST_ID = 2**64 - 1
 Year = Annotated[int, Path(ge=2000, le=2100, description="the programme year")]
 TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
 
@@ -34,10 +33,10 @@ def stream_position(value: str | None) -> str | None:
     """A stream entry id as ``<ms>-<seq>``; a bare ``<ms>`` means every entry of that ms."""
     if value is None:
         return None
+    if not is_position(value):
+        raise ValueError(f"each part of a stream position is at most {MAX_ID_PART}")
     ms, _, seq = value.partition("-")
-    if int(ms) > LAST_ID or int(seq or 0) > LAST_ID:
-        raise ValueError("each part of a stream position is at most 18446744073709551615")
-    return f"{int(ms)}-{int(seq) if seq else LAST_ID}"
+    return f"{int(ms)}-{int(seq) if seq else MAX_ID_PART}"
 
 
 @dataclass(frozen=True)
