@@ -66,18 +66,20 @@ def entry_fields(event: AnyEvent) -> dict[str, str]:
 def decode_entry(
     stream: str, entry_id: bytes | str, fields: RawFields, expected: str
 ) -> StoredEvent:
-    """Parse one raw entry of ``stream`` into a stored event, or raise ``MalformedEvent``."""
+    """Parse one raw entry of ``stream`` into a stored event, or raise ``MalformedEvent``.
+
+    The document is validated as the bytes Redis returned (pydantic rejects bytes that are
+    not UTF-8), and kept as read for a follower that stores it unchanged."""
     position = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    names = set(fields)
-    if names != {b"type", b"event"}:
-        shown = sorted(n.decode(errors="replace")[:40] for n in names)
+    type_field, document = fields.get(b"type"), fields.get(b"event")
+    if len(fields) != 2 or type_field is None or document is None:
+        shown = sorted(n.decode(errors="replace")[:40] for n in fields)
         raise MalformedEvent(f"entry fields {shown}, expected exactly ['event', 'type']")
     try:
-        type_field = fields[b"type"].decode()
-        document = fields[b"event"].decode()
+        kind = type_field.decode()
     except UnicodeDecodeError as error:
-        raise MalformedEvent(f"entry is not UTF-8: {error}") from error
-    return StoredEvent(stream, position, parse_event(type_field, document, expected), document)
+        raise MalformedEvent(f"entry type is not UTF-8: {error}") from error
+    return StoredEvent(stream, position, parse_event(kind, document, expected), document)
 
 
 @dataclass(frozen=True, slots=True)

@@ -253,6 +253,6 @@ class StoredEvent:
     stream: str
     position: str
     event: AnyEvent
-    document: str | None = field(default=None, compare=False, repr=False)
+    document: bytes | None = field(default=None, compare=False, repr=False)
     """The entry's ``event`` field as read (what a follower may store as it is, rather than
     serialise the parsed envelope again); None for an event not read from the log."""

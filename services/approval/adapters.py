@@ -34,13 +34,10 @@ local noted = 0
 for i = 0, #KEYS / 2 - 1 do
   local task, pending = KEYS[2 * i + 1], KEYS[2 * i + 2]
   if redis.call('HEXISTS', task, 'event') == 0 then
-    local member = ARGV[3 * i + 3]
+    -- a task hash without its registration has no status either (decisions need one)
     redis.call('HSET', task, 'event', ARGV[3 * i + 1], 'position', ARGV[3 * i + 2],
-      'member', member)
-    redis.call('HSETNX', task, 'status', 'pending')
-    if redis.call('HGET', task, 'status') == 'pending' then
-      redis.call('ZADD', pending, 0, member)
-    end
+      'member', ARGV[3 * i + 3], 'status', 'pending')
+    redis.call('ZADD', pending, 0, ARGV[3 * i + 3])
     noted = noted + 1
   end
 end
@@ -91,7 +88,7 @@ class ApprovalStore:
         registration (even at another position) neither duplicates nor reopens it.
         """
         keys: list[str] = []
-        args: list[str] = []
+        args: list[str | bytes] = []
         for stored in events:
             data = stored.event.data
             assert isinstance(data, TaskRegistered)
