@@ -46,6 +46,19 @@ end
 return {'ok', position}
 """
 
+# KEYS: the batch's n task hashes, then the live sets of its rejected tasks
+# ARGV: 1 n, then per decision its status and event id, then per rejection its task id
+RECORD_DECISIONS = """
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  redis.call('HSET', KEYS[i], 'status', ARGV[2 * i], 'decision', ARGV[2 * i + 1])
+end
+for j = n + 1, #KEYS do
+  redis.call('SREM', KEYS[j], ARGV[n + j + 1])
+end
+return n
+"""
+
 Decision = CloudEvent[TaskApproved] | CloudEvent[TaskRejected]
 
 
@@ -55,6 +68,7 @@ class RegistrationStore:
         self.redis = log.redis
         self.stream = log.keys.registered
         self._register = log.script(REGISTER)
+        self._record = log.script(RECORD_DECISIONS)
 
     def task_key(self, task_id: str) -> str:
         return self.log.keys.tagged(self.stream, "task", task_id)
@@ -109,21 +123,25 @@ class RegistrationStore:
     async def record_decisions(self, decisions: Sequence[Decision]) -> None:
         """Follow decisions: set each task's status; a rejection frees the quota slot.
 
-        Idempotent (setting a status and removing from a set twice changes nothing).
+        One script call for the batch, after reading the registrations of its rejected
+        tasks (whose live set is named by the registrant and year). Idempotent: setting a
+        status and removing from a set twice changes nothing.
         """
+        rejected = [d for d in decisions if status_after(d.data) is TaskStatus.rejected]
         async with self.redis.pipeline(transaction=False) as reads:
-            for decision in decisions:
+            for decision in rejected:
                 reads.hget(self.task_key(decision.data.task_id), "event")
-            documents = await reads.execute()
-        async with self.redis.pipeline(transaction=False) as writes:
-            for decision, document in zip(decisions, documents, strict=True):
-                task_id = decision.data.task_id
-                status = status_after(decision.data)
-                writes.hset(
-                    self.task_key(task_id),
-                    mapping={"status": status.value, "decision": decision.id},
-                )
-                if status is TaskStatus.rejected and document:
-                    registered = CloudEvent[TaskRegistered].model_validate_json(document).data
-                    writes.srem(self.live_key(registered.year, registered.registrant.id), task_id)
-            await writes.execute()
+            documents = await reads.execute() if rejected else []
+        freed: list[tuple[str, str]] = []  # (live set, task id)
+        for decision, document in zip(rejected, documents, strict=True):
+            if document:
+                registered = CloudEvent[TaskRegistered].model_validate_json(document).data
+                live = self.live_key(registered.year, registered.registrant.id)
+                freed.append((live, decision.data.task_id))
+        keys = [self.task_key(d.data.task_id) for d in decisions] + [live for live, _ in freed]
+        args: list[str | int] = [len(decisions)]
+        for decision in decisions:
+            args += [status_after(decision.data).value, decision.id]
+        args += [task_id for _, task_id in freed]
+        if decisions:
+            await self._record(keys=keys, args=args)

@@ -8,10 +8,10 @@ import uuid
 import pytest
 import redis.asyncio as aioredis
 
-from services.registration.adapters import RegistrationStore
+from services.registration.adapters import Decision, RegistrationStore
 from services.registration.domain import QuotaExceeded
 from shared.eventlog import EventLog
-from shared.events import TaskRejected, new_event, utc_now
+from shared.events import TaskApproved, TaskRejected, new_event, utc_now
 from shared.keys import Keys
 from shared.tasks import TaskStatus
 from tests.support.factories import registered_event
@@ -85,6 +85,47 @@ async def test_a_rejection_frees_the_slot_and_is_idempotent(store: RegistrationS
     await store.register(
         registered_event("leader-r"), max_tasks=1, idempotency_key=None, request_hash="h"
     )
+
+
+async def test_a_batch_of_decisions_sets_each_status_and_frees_only_the_rejected_slots(
+    store: RegistrationStore,
+) -> None:
+    tasks = [registered_event(f"leader-{n}") for n in range(4)]
+    for task in tasks:
+        await store.register(task, max_tasks=2, idempotency_key=None, request_hash="h")
+
+    def decision(task_id: str, *, approve: bool) -> Decision:
+        data: TaskApproved | TaskRejected = (
+            TaskApproved(task_id=task_id, year=2024, decided_by="BTV", approved_at=utc_now())
+            if approve
+            else TaskRejected(
+                task_id=task_id, year=2024, decided_by="BTV", reason="r", rejected_at=utc_now()
+            )
+        )
+        return new_event(data, source="/breakthrough/approval", correlation_id="c")  # type: ignore[return-value]
+
+    ids = [task.data.task_id for task in tasks]
+    unknown = str(uuid.uuid4())  # decided, but its registration never reached this service
+    batch = [
+        decision(ids[0], approve=True),
+        decision(ids[1], approve=False),
+        decision(unknown, approve=False),
+        decision(ids[2], approve=True),
+        decision(ids[3], approve=False),
+    ]
+    await store.record_decisions(batch)
+    await store.record_decisions(batch)  # delivered again: nothing changes
+
+    statuses = [(await store.find(task_id)) for task_id in ids]
+    assert [s.status if s else None for s in statuses] == [
+        TaskStatus.approved,
+        TaskStatus.rejected,
+        TaskStatus.approved,
+        TaskStatus.rejected,
+    ]
+    for n, live in enumerate([1, 0, 1, 0]):
+        assert await store.live_tasks(2024, f"leader-{n}") == live
+    assert await store.redis.hget(store.task_key(unknown), "status") == b"rejected"
 
 
 async def test_unknown_task_is_none(store: RegistrationStore) -> None:
