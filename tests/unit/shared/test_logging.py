@@ -1,0 +1,60 @@
+"""The lines of a batch consumer: ``info_each`` writes what structlog would, one per row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import structlog
+from structlog.testing import capture_logs
+
+from shared.logging import configure_logging, info_each
+
+ROWS = [
+    {"event_id": "e-1", "position": "1-0", "correlation_id": 'Phạm\n{"forged": 1}'},
+    {"event_id": "e-2", "position": "1-1", "correlation_id": "c-2"},
+]
+
+
+@pytest.fixture(autouse=True)
+def _restore_structlog() -> Iterator[None]:
+    yield
+    structlog.reset_defaults()
+    structlog.contextvars.clear_contextvars()
+
+
+def lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_json_lines_carry_what_a_structlog_line_carries(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("reporting", fmt="json")
+    structlog.contextvars.bind_contextvars(correlation_id_of_request="r-1")
+    structlog.get_logger().info("event applied", stream="s", **ROWS[0])
+    info_each("event applied", {"stream": "s"}, ROWS)
+
+    written = capsys.readouterr().err
+    assert written.isascii(), "client text is escaped: no separator survives raw"
+    assert len(written.splitlines()) == 3, "a newline in a value cannot split a line"
+    reference, *each = lines(written)
+    for row, line in zip(ROWS, each, strict=True):
+        assert set(line) == set(reference)
+        assert line == {**reference, "timestamp": line["timestamp"], **row}
+        assert line["service"] == "reporting"
+        assert line["level"] == "info"
+
+
+def test_nothing_is_written_below_the_configured_level(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("reporting", level="warning", fmt="json")
+    info_each("event applied", {"stream": "s"}, ROWS)
+    assert capsys.readouterr().err == ""
+
+
+def test_captured_logs_see_one_entry_per_row() -> None:
+    configure_logging("reporting", fmt="json")
+    with capture_logs() as captured:
+        info_each("event applied", {"stream": "s"}, ROWS)
+    assert captured == [
+        {"event": "event applied", "log_level": "info", "stream": "s", **row} for row in ROWS
+    ]
