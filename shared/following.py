@@ -24,7 +24,6 @@ from typing import Any
 
 import structlog
 from faststream.redis import RedisBroker, StreamSub
-from faststream.redis.annotations import RedisBatchStreamMessage
 
 from shared.eventlog import EventLog, Poison, split_entries
 from shared.events import StoredEvent
@@ -34,8 +33,7 @@ from shared.recovery import GroupLost, PendingEntries
 
 BatchHandler = Callable[[Sequence[StoredEvent]], Awaitable[None]]
 RETRY_DELAYS = (0.05, 0.2, 1.0)
-WRITE_CHUNK = 100
-"""Entries a grouped follower applies at once (see ``Follower.chunk``)."""
+
 
 logger = structlog.get_logger()
 
@@ -51,6 +49,13 @@ async def keep_raw_entries(
     parsed = await original(placeholder)
     parsed.raw_message = message
     return parsed
+
+
+async def raw_batch(message: Any, _original: Callable[..., Awaitable[Any]]) -> Any:
+    """The handler's argument is the raw batch (entry ids and field maps as Redis sent them):
+    asking for the message object instead goes through FastStream's context, which resolves
+    it in a worker thread, a thread hop per batch."""
+    return message.raw_message
 
 
 @dataclass
@@ -69,10 +74,6 @@ class Follower:
     """Told the id of the last entry of every batch handled (parked entries included)."""
     pending_idle_ms: int = 30_000
     max_deliveries: int = 5
-    chunk: int | None = None
-    """Apply a batch in chunks of this many entries, each chunk's writes in flight while
-    the next one is parsed (Redis works while this process does); None: all at once.
-    The batch is acked once every chunk is applied."""
     _subscriber: Any = field(default=None, init=False, repr=False)
     _pending: PendingEntries | None = field(default=None, init=False, repr=False)
 
@@ -86,7 +87,7 @@ class Follower:
             last_id=None if self.group else self.after,
             polling_interval=1000,
         )
-        self._subscriber = broker.subscriber(stream=sub, parser=keep_raw_entries)
+        self._subscriber = broker.subscriber(stream=sub, parser=keep_raw_entries, decoder=raw_batch)
         self._subscriber(self._on_batch)
 
     async def prepare(self) -> None:
@@ -136,31 +137,16 @@ class Follower:
         sub = self._subscriber
         return bool(sub and sub.running and any(not task.done() for task in sub.tasks))
 
-    async def _on_batch(self, message: RedisBatchStreamMessage) -> None:
-        raw = message.raw_message
-        entries = list(zip(raw["message_ids"], raw["data"], strict=True))
-        size = self.chunk or len(entries) or 1
-        writing: asyncio.Future[None] | None = None
-        try:
-            for start in range(0, len(entries), size):
-                events, poison = split_entries(
-                    self.stream, self.event_type, entries[start : start + size]
-                )
-                for entry in poison:
-                    await self._park(entry, 1)
-                if writing is not None:
-                    await writing  # one chunk in flight at a time: applied in log order
-                    writing = None
-                if events:
-                    writing = asyncio.ensure_future(self._apply(events))
-                    await asyncio.sleep(0)  # its commands leave before the next chunk parses
-            if writing is not None:
-                await writing
-        finally:
-            if writing is not None and not writing.done():
-                writing.cancel()
-        if self.reached and entries:
-            self.reached(entries[-1][0].decode())
+    async def _on_batch(self, raw: Any) -> None:
+        events, poison = split_entries(
+            self.stream, self.event_type, list(zip(raw["message_ids"], raw["data"], strict=True))
+        )
+        for entry in poison:
+            await self._park(entry, 1)
+        if events:
+            await self._apply(events)
+        if self.reached and raw["message_ids"]:
+            self.reached(raw["message_ids"][-1].decode())
 
     async def _park(self, entry: Poison, deliveries: int) -> None:
         parked = await self.log.park(

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from shared.auth import TokenError
 from shared.eventlog import EventLog, connect
-from shared.following import WRITE_CHUNK, BatchHandler, Follower
+from shared.following import BatchHandler, Follower
 from shared.http import Lifespan, service_app
 from shared.keys import Keys
 from shared.logging import configure_logging
@@ -84,7 +84,6 @@ class Runtime:
             reached=reached,
             pending_idle_ms=self.settings.pending_idle_ms,
             max_deliveries=self.settings.max_deliveries,
-            chunk=WRITE_CHUNK if grouped else None,  # alone: state in memory, nothing to wait for
         )
         follower.attach(self.broker, self.settings.batch_size)
         self.followers.append(follower)

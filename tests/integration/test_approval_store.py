@@ -87,7 +87,8 @@ async def test_one_batch_notes_each_task_once_and_keeps_the_document_as_read(
     """A batch is one script call: a task twice in it is noted at its first position, and
     the stored document is the one read from the stream (it still parses to the event)."""
     event = registered_event("a")
-    first = StoredEvent("s", "1-0", event, event.model_dump_json())
+    document = event.model_dump_json().encode()
+    first = StoredEvent("s", "1-0", event, document.replace(b'"id":', b'"id" :', 1))
     again = StoredEvent("s", "5-0", first.event)
     other = StoredEvent("s", "2-0", registered_event("b"))
     await store.note_registrations([first, other, again])
@@ -97,3 +98,5 @@ async def test_one_batch_notes_each_task_once_and_keeps_the_document_as_read(
     assert [c.registration.id for c in pending] == [first.event.id, other.event.id]
     assert [c.position for c in pending] == ["1-0", "2-0"]
     assert pending[0].registration == first.event
+    stored = await store.redis.hget(store.task_key(event.data.task_id), "event")
+    assert stored == first.document, "the document as read, byte for byte"

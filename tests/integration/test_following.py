@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections.abc import Callable, Sequence
 
@@ -87,65 +86,3 @@ async def test_failing_handler_is_retried_then_left_pending(
     pending = await redis.xpending(stream, "g")
     assert pending["pending"] == 1, "a batch that failed is never acked"
     assert await redis.xlen(log.keys.dead_letter) == 0
-
-
-async def test_a_batch_in_chunks_is_applied_in_order_one_chunk_at_a_time_then_acked(
-    redis: aioredis.Redis, redis_url: str, prefix: str
-) -> None:
-    log = EventLog(redis, Keys(prefix), "test")
-    stream = log.keys.registered
-    positions = [await log.append(registered_event(f"leader-{n}")) for n in range(5)]
-    calls: list[tuple[list[str], float, float]] = []
-
-    async def slow_store(events: Sequence[StoredEvent]) -> None:
-        started = asyncio.get_running_loop().time()
-        await asyncio.sleep(0.05)  # a write in flight: the next chunk is parsed meanwhile
-        calls.append(([s.position for s in events], started, asyncio.get_running_loop().time()))
-
-    broker = RedisBroker(redis_url)
-    follower = Follower(
-        log, Metrics("t"), stream, "TaskRegistered", slow_store, group="g", consumer="c1", chunk=2
-    )
-    follower.attach(broker, batch_size=100)
-    await follower.prepare()
-    await broker.start()
-    try:
-        await wait_until(lambda: sum(len(c[0]) for c in calls) == 5)
-        await asyncio.sleep(0.1)
-    finally:
-        await broker.stop()
-    assert [c[0] for c in calls] == [positions[0:2], positions[2:4], positions[4:5]]
-    for (_, _, ended), (_, started, _) in itertools.pairwise(calls):
-        assert started >= ended, "a chunk's writes start once the previous chunk's are done"
-    assert (await redis.xpending(stream, "g"))["pending"] == 0
-
-
-async def test_a_chunk_that_fails_leaves_its_whole_batch_pending(
-    redis: aioredis.Redis, redis_url: str, prefix: str
-) -> None:
-    log = EventLog(redis, Keys(prefix), "test")
-    stream = log.keys.registered
-    positions = [await log.append(registered_event(f"leader-{n}")) for n in range(4)]
-    applied: list[str] = []
-
-    async def fails_on_the_last(events: Sequence[StoredEvent]) -> None:
-        if positions[-1] in {s.position for s in events}:
-            raise RuntimeError("projection store down")
-        applied.extend(s.position for s in events)
-
-    broker = RedisBroker(redis_url)
-    follower = Follower(
-        log, Metrics("t"), stream, "TaskRegistered", fails_on_the_last, group="g", consumer="c1"
-    )
-    follower.chunk = 2
-    follower.attach(broker, batch_size=100)
-    await follower.prepare()
-    await broker.start()
-    try:
-        await wait_until(lambda: applied == positions[:2])
-        await asyncio.sleep(1.5)  # the failing chunk's retries (0.05 + 0.2 + 1 s)
-    finally:
-        await broker.stop()
-    assert applied == positions[:2], "the chunk before the failing one was applied"
-    pending = await redis.xpending(stream, "g")
-    assert pending["pending"] == 4, "nothing of the batch is acked: it is claimed and retried"
