@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import redis
@@ -52,8 +53,12 @@ def fill(url: str, tasks: int, prefix: str = "bench") -> int:
 
 
 @contextlib.contextmanager
-def reporting(url: str, prefix: str = "bench", **env: str) -> Iterator[tuple[str, float, int]]:
-    """Start the reporting service; yields (base URL, seconds to its first report, pid)."""
+def reporting(
+    url: str, prefix: str = "bench", *, log: IO[bytes] | None = None, **env: str
+) -> Iterator[tuple[str, float, int]]:
+    """Start the reporting service; yields (base URL, seconds to its first report, pid).
+
+    Its log lines (stderr) are written to ``log`` when given, else dropped."""
     port = free_port()
     settings = {"REDIS_URL": url, "STREAM_PREFIX": prefix, "PORT": str(port)}
     settings |= {"LOG_FORMAT": "json", "LOG_LEVEL": "warning", "ALLOW_ANONYMOUS": "true", **env}
@@ -63,7 +68,7 @@ def reporting(url: str, prefix: str = "bench", **env: str) -> Iterator[tuple[str
         [sys.executable, "-m", "services.reporting"],
         env={**os.environ, **settings},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if log is None else log,
     )
     try:
         seconds = _first_report(base, process, started)
