@@ -1,10 +1,11 @@
-"""From a stored event to the fact the projection keeps (see ``state``)."""
+"""From an event to the fact the projection keeps (see ``state``)."""
 
 from __future__ import annotations
 
 from sys import intern
 
 from shared.events import (
+    AnyEvent,
     ProgressLogged,
     StoredEvent,
     TaskApproved,
@@ -18,13 +19,18 @@ from .state import Decision, Fact, Goal, ProgressReport, Registration, as_utc
 
 def fact_of(stored: StoredEvent) -> Fact:
     """The fact ``stored`` carries; names repeated across tasks are interned."""
-    event, data = stored.event, stored.event.data
-    time, position = as_utc(event.time), position_key(stored.position)
+    return event_fact(stored.event, stored.position)
+
+
+def event_fact(event: AnyEvent, position: str) -> Fact:
+    """The fact of ``event``, read at ``position`` of its stream."""
+    data = event.data
+    time, at = as_utc(event.time), position_key(position)
     if isinstance(data, TaskRegistered):
         return Registration(
             event_id=event.id,
             time=time,
-            position=position,
+            position=at,
             year=data.year,
             registrant_id=data.registrant.id,
             registrant_name=data.registrant.name,
@@ -40,13 +46,13 @@ def fact_of(stored: StoredEvent) -> Fact:
         )
     if isinstance(data, TaskApproved | TaskRejected):
         approved = isinstance(data, TaskApproved)
-        return Decision(event_id=event.id, time=time, position=position, approved=approved)
+        return Decision(event_id=event.id, time=time, position=at, approved=approved)
     if not isinstance(data, ProgressLogged):
         raise TypeError(f"not an event of the four streams: {type(data).__name__}")
     return ProgressReport(
         event_id=event.id,
         time=time,
-        position=position,
+        position=at,
         reported_at=data.reported_at,
         status=data.status,
         actuals=tuple((intern(actual.metric), actual.value) for actual in data.actuals),
