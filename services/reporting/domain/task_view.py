@@ -6,8 +6,8 @@ count and sum.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from shared.events import Direction, ProgressStatus
 from shared.tasks import TaskStatus
@@ -15,8 +15,7 @@ from shared.tasks import TaskStatus
 from .state import Goal, Number, Registration, TaskFacts, as_utc
 
 
-@dataclass(frozen=True, slots=True)
-class TargetView:
+class TargetView(NamedTuple):
     """A target with the latest reported value of its metric (``None``: never reported)."""
 
     target: Goal
@@ -24,9 +23,9 @@ class TargetView:
     met: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TaskView:
-    """A registered task as of a cutoff (a slotted dataclass: built per task per report).
+class TaskView(NamedTuple):
+    """A registered task as of a cutoff (a named tuple: built per task the first time a
+    year is reported on, and per task an event changes).
 
     Two views are equal when everything a report counts of them is equal, so the
     incremental totals (``totals``) compare a task's view before and after an event.
@@ -80,21 +79,12 @@ def task_view(facts: TaskFacts, cutoff: datetime | None = None) -> TaskView | No
         if _visible(report.time, cutoff):
             status = report.status
             values.update(report.actuals)
-    targets = tuple(
-        TargetView(
-            target=goal,
-            value=values.get(goal.metric),
-            met=target_met(goal, values.get(goal.metric)),
-        )
-        for goal in registration.goals
-    )
-    return TaskView(
-        task_id=facts.task_id,
-        registration=registration,
-        decision=_decision_status(decision.approved if decision else None),
-        status=status,
-        targets=targets,
-    )
+    targets = []
+    for goal in registration.goals:
+        value = values.get(goal.metric)
+        targets.append(TargetView(goal, value, target_met(goal, value)))
+    decided = _decision_status(decision.approved if decision else None)
+    return TaskView(facts.task_id, registration, decided, status, tuple(targets))
 
 
 def _decision_status(approved: bool | None) -> TaskStatus:
