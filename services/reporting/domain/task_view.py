@@ -68,17 +68,21 @@ def task_view(facts: TaskFacts, cutoff: datetime | None = None) -> TaskView | No
     report is the last visible one by (``reported_at``, stream position, event id); the
     latest value of a metric comes from the latest visible report that mentions it.
     """
-    cutoff = None if cutoff is None else as_utc(cutoff)
-    registration = facts.registration
-    if registration is None or not _visible(registration.time, cutoff):
+    registration, decisions, reports = facts.registration, facts.decisions, facts.reports
+    if cutoff is not None:  # (without one, as every live report: no event to leave out)
+        cutoff = as_utc(cutoff)
+        if registration is not None and registration.time > cutoff:
+            return None
+        decisions = tuple(d for d in decisions if d.time <= cutoff)
+        reports = tuple(r for r in reports if r.time <= cutoff)
+    if registration is None:
         return None
-    decision = next((d for d in facts.decisions if _visible(d.time, cutoff)), None)
+    decision = decisions[0] if decisions else None
     status: ProgressStatus | None = None
     values: dict[str, Number] = {}
-    for report in facts.reports:  # ascending order: later reports overwrite earlier values
-        if _visible(report.time, cutoff):
-            status = report.status
-            values.update(report.actuals)
+    for report in reports:  # ascending order: later reports overwrite earlier values
+        status = report.status
+        values.update(report.actuals)
     targets = []
     for goal in registration.goals:
         value = values.get(goal.metric)
@@ -91,7 +95,3 @@ def _decision_status(approved: bool | None) -> TaskStatus:
     if approved is None:
         return TaskStatus.pending
     return TaskStatus.approved if approved else TaskStatus.rejected
-
-
-def _visible(moment: datetime, cutoff: datetime | None) -> bool:
-    return cutoff is None or moment <= cutoff

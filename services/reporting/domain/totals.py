@@ -40,7 +40,7 @@ NameKey = tuple[Instant, str]
 
 def _count(counter: Counter[Key], key: Key, sign: int) -> None:
     """``counter[key] += sign``, dropping keys that reach 0 (so ``len`` counts the others)."""
-    value = counter[key] + sign
+    value = counter.get(key, 0) + sign  # (``counter[key]`` calls ``__missing__`` in Python)
     if value:
         counter[key] = value
     else:
