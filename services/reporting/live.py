@@ -90,9 +90,9 @@ class LiveProjection:
     async def rebuild(self, until: dict[str, str] | None = None) -> int:
         """Fold every stream from where this projection stands up to ``until`` (default: the
         end), page by page; the number of events applied. Not while followers apply."""
-        count, tasks, changed = 0, dict(self.state.tasks), set[str]()
+        count, tasks, changed, reached = 0, dict(self.state.tasks), set[str](), {}
         for event_type, stream in self.streams.items():
-            folded, self.applied[stream] = await fold_stream(
+            folded, reached[stream] = await fold_stream(
                 self.log.redis,
                 stream,
                 event_type,
@@ -105,9 +105,12 @@ class LiveProjection:
                 park=self._park,
             )
             count += folded
-        if changed:  # one new state for the whole rebuild: nobody reads it meanwhile
+        # One new state for the whole rebuild, with the positions it reached: should a read
+        # fail half-way, a retry starts again from where this state stands
+        if changed:
             self.state = ProjectionState(TaskMap.of(tasks))
             self.totals.update(self.state, changed)
+        self.applied.update(reached)
         return count
 
     async def _park(self, poison: Sequence[Poison]) -> None:
