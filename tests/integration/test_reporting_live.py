@@ -8,12 +8,15 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
 
+from services.reporting import live
 from services.reporting.api import routes
 from services.reporting.bootstrap import ReportingSettings
 from services.reporting.live import LiveProjection
@@ -202,3 +205,24 @@ async def test_a_rebuild_parks_what_a_follower_would_park_with_the_same_reason(
         expected[0].error,
     )
     assert len(letters) == 2, "and the entry with its fields the other way round"
+
+
+async def test_a_rebuild_that_fails_half_way_moves_no_position(
+    log: EventLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task_id, _ = await register(log)
+    real = live.fold_stream
+
+    async def fails_on_approvals(redis: Any, stream: str, *args: Any, **kwargs: Any) -> Any:
+        if stream == log.keys.approved:
+            raise RedisConnectionError("Redis went away")
+        return await real(redis, stream, *args, **kwargs)
+
+    projection = LiveProjection(log)
+    monkeypatch.setattr(live, "fold_stream", fails_on_approvals)
+    with pytest.raises(RedisConnectionError):
+        await projection.start()
+    assert set(projection.applied.values()) == {"0-0"}, "the registration was read, not kept"
+    monkeypatch.undo()
+    assert await projection.start() == 2, "the retry reads both events"
+    assert list(projection.state.tasks) == [task_id]
