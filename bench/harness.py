@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import redis
@@ -52,8 +53,12 @@ def fill(url: str, tasks: int, prefix: str = "bench") -> int:
 
 
 @contextlib.contextmanager
-def reporting(url: str, prefix: str = "bench", **env: str) -> Iterator[tuple[str, float, int]]:
-    """Start the reporting service; yields (base URL, seconds to its first report, pid)."""
+def reporting(
+    url: str, prefix: str = "bench", *, log: IO[bytes] | None = None, **env: str
+) -> Iterator[tuple[str, float, int]]:
+    """Start the reporting service; yields (base URL, seconds to its first report, pid).
+
+    Its log lines (stderr) are written to ``log`` when given, else dropped."""
     port = free_port()
     settings = {"REDIS_URL": url, "STREAM_PREFIX": prefix, "PORT": str(port)}
     settings |= {"LOG_FORMAT": "json", "LOG_LEVEL": "warning", "ALLOW_ANONYMOUS": "true", **env}
@@ -63,7 +68,7 @@ def reporting(url: str, prefix: str = "bench", **env: str) -> Iterator[tuple[str
         [sys.executable, "-m", "services.reporting"],
         env={**os.environ, **settings},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if log is None else log,
     )
     try:
         seconds = _first_report(base, process, started)
@@ -90,3 +95,9 @@ def peak_memory_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -15,7 +15,6 @@ from shared.logging import configure_logging
 from shared.runtime import serve
 
 from .bootstrap import NAME, ReportingSettings, create_app
-from .verify import rebuild_and_compare
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -40,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     settings = ReportingSettings()
     if args.command == "rebuild":
+        from .verify import rebuild_and_compare  # not imported to serve (httpx)
+
         configure_logging(NAME, level=settings.log_level, fmt=settings.log_format)
         return asyncio.run(rebuild_and_compare(settings, service=args.service, save=args.save))
     serve(lambda: create_app(settings), settings, NAME)

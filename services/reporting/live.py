@@ -17,19 +17,17 @@ from datetime import date
 
 import structlog
 
-from shared.eventlog import EventLog, Poison, split_entries
+from shared.eventlog import EventLog, Poison
 from shared.events import Category, StoredEvent
 
-from .domain import EMPTY, ProjectionState, Report, TaskFacts, TaskView, apply_batch, gather
+from .domain import EMPTY, ProjectionState, Report, TaskView, apply_batch
 from .domain.state import TaskMap
 from .domain.yearly import YearlyTotals
 from .freshness import Applied
-from .pages import xrange_pages
+from .rebuild import fold_stream
 from .snapshots import SnapshotStore
 
 logger = structlog.get_logger()
-APPLY_BATCH = 1_000
-"""Entries parsed and folded at once while rebuilding: parsed events do not pile up."""
 SETTLE_SECONDS = 5.0
 """After a rebuild on start, the snapshot waits this long: first requests go first."""
 
@@ -92,39 +90,27 @@ class LiveProjection:
     async def rebuild(self, until: dict[str, str] | None = None) -> int:
         """Fold every stream from where this projection stands up to ``until`` (default: the
         end), page by page; the number of events applied. Not while followers apply."""
-        count, tasks, changed = 0, dict(self.state.tasks), set[str]()
+        count, tasks, changed, reached = 0, dict(self.state.tasks), set[str](), {}
         for event_type, stream in self.streams.items():
-            count += await self._fold_stream(tasks, changed, stream, event_type, until)
-        if changed:  # one new state for the whole rebuild: nobody reads it meanwhile
+            folded, reached[stream] = await fold_stream(
+                self.log.redis,
+                stream,
+                event_type,
+                after=self.applied[stream],
+                until=None if until is None else until[stream],
+                page_size=self.page_size,
+                redis_url=self.redis_url,
+                tasks=tasks,
+                changed=changed,
+                park=self._park,
+            )
+            count += folded
+        # One new state for the whole rebuild, with the positions it reached: should a read
+        # fail half-way, a retry starts again from where this state stands
+        if changed:
             self.state = ProjectionState(TaskMap.of(tasks))
             self.totals.update(self.state, changed)
-        return count
-
-    async def _fold_stream(
-        self,
-        tasks: dict[str, TaskFacts],
-        changed: set[str],
-        stream: str,
-        event_type: str,
-        until: dict[str, str] | None,
-    ) -> int:
-        count, last = 0, None if until is None else until[stream]
-        pages = xrange_pages(
-            self.log.redis,
-            stream,
-            self.applied[stream],
-            last,
-            self.page_size,
-            redis_url=self.redis_url,
-        )
-        async for page in pages:
-            for start in range(0, len(page), APPLY_BATCH):  # parsed events are short-lived
-                entries = page[start : start + APPLY_BATCH]
-                events, poison = split_entries(stream, event_type, entries)
-                await self._park(poison)
-                changed |= gather(tasks, events)
-                count += len(events)
-            self.applied[stream] = page[-1][0].decode()
+        self.applied.update(reached)
         return count
 
     async def _park(self, poison: Sequence[Poison]) -> None:

@@ -8,19 +8,22 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
 
+from services.reporting import live
 from services.reporting.api import routes
 from services.reporting.bootstrap import ReportingSettings
 from services.reporting.live import LiveProjection
 from services.reporting.snapshots import SnapshotStore
 from services.reporting.verify import rebuild_and_compare
 from shared.auth import guard
-from shared.eventlog import EventLog, connect
+from shared.eventlog import EventLog, connect, split_entries
 from shared.events import ProgressLogged, ProgressStatus, TaskApproved, new_event, utc_now
 from shared.http import ApiError
 from shared.keys import Keys
@@ -179,3 +182,47 @@ async def test_history_and_csv_read_what_the_log_holds(log: EventLog) -> None:
     assert (rows[0]["target_1_metric"], rows[0]["target_1_latest"]) == ("projects cleared", "9")
     assert rows[0]["target_2_latest"] == "", "area cleared was never reported"
     assert json.loads(json.dumps(rows))  # plain text all through
+
+
+@pytest.mark.parametrize("threaded", [True, False], ids=["raw-replies-in-a-thread", "asyncio"])
+async def test_a_rebuild_parks_what_a_follower_would_park_with_the_same_reason(
+    log: EventLog, redis_url: str, threaded: bool
+) -> None:
+    stream = log.keys.registered
+    bad = {b"type": b"TaskRegistered", b"event": b'{"id": "\xff"}'}
+    task_id, _ = await register(log)
+    position = (await log.redis.xadd(stream, bad)).decode()  # type: ignore[arg-type]
+    await log.redis.xadd(stream, {b"event": b"{}", b"type": b"TaskRegistered"})  # type: ignore[arg-type]
+    projection = LiveProjection(log, redis_url=redis_url if threaded else None, page_size=100)
+    assert await projection.start() == 2, "the registration and its approval"
+    assert list(projection.state.tasks) == [task_id]
+    _, expected = split_entries(stream, "TaskRegistered", [(position.encode(), bad)])
+    letters = await log.redis.xrange(log.keys.dead_letter)
+    first = json.loads(letters[0][1][b"event"])["data"]
+    assert (first["entry_id"], first["consumer"], first["error"]) == (
+        position,
+        "rebuild",
+        expected[0].error,
+    )
+    assert len(letters) == 2, "and the entry with its fields the other way round"
+
+
+async def test_a_rebuild_that_fails_half_way_moves_no_position(
+    log: EventLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task_id, _ = await register(log)
+    real = live.fold_stream
+
+    async def fails_on_approvals(redis: Any, stream: str, *args: Any, **kwargs: Any) -> Any:
+        if stream == log.keys.approved:
+            raise RedisConnectionError("Redis went away")
+        return await real(redis, stream, *args, **kwargs)
+
+    projection = LiveProjection(log)
+    monkeypatch.setattr(live, "fold_stream", fails_on_approvals)
+    with pytest.raises(RedisConnectionError):
+        await projection.start()
+    assert set(projection.applied.values()) == {"0-0"}, "the registration was read, not kept"
+    monkeypatch.undo()
+    assert await projection.start() == 2, "the retry reads both events"
+    assert list(projection.state.tasks) == [task_id]

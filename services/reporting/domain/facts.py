@@ -1,10 +1,11 @@
-"""From a stored event to the fact the projection keeps (see ``state``)."""
+"""From an event to the fact the projection keeps (see ``state``)."""
 
 from __future__ import annotations
 
 from sys import intern
 
 from shared.events import (
+    AnyEvent,
     ProgressLogged,
     StoredEvent,
     TaskApproved,
@@ -18,36 +19,41 @@ from .state import Decision, Fact, Goal, ProgressReport, Registration, as_utc
 
 def fact_of(stored: StoredEvent) -> Fact:
     """The fact ``stored`` carries; names repeated across tasks are interned."""
-    event, data = stored.event, stored.event.data
-    time, position = as_utc(event.time), position_key(stored.position)
+    return event_fact(stored.event, stored.position)
+
+
+def event_fact(event: AnyEvent, position: str) -> Fact:
+    """The fact of ``event``, read at ``position`` of its stream.
+
+    A rebuild makes one per event, so the facts are built positionally (in the order of their
+    fields in ``state``) and the most common kind is looked at first."""
+    data = event.data
+    time, at = as_utc(event.time), position_key(position)
+    if isinstance(data, ProgressLogged):
+        actuals = tuple([(intern(actual.metric), actual.value) for actual in data.actuals])
+        return ProgressReport(event.id, time, at, data.reported_at, data.status, actuals)
     if isinstance(data, TaskRegistered):
-        return Registration(
-            event_id=event.id,
-            time=time,
-            position=position,
-            year=data.year,
-            registrant_id=data.registrant.id,
-            registrant_name=data.registrant.name,
-            unit_code=intern(data.unit.code),
-            unit_name=intern(data.unit.name),
-            title=data.title,
-            category=data.category,
-            kind=data.kind,
-            goals=tuple(
-                Goal(intern(t.metric), intern(t.unit), t.target, t.direction) for t in data.targets
-            ),
-            deadline=data.deadline,
+        registrant, unit = data.registrant, data.unit
+        goals = tuple(
+            [Goal(intern(t.metric), intern(t.unit), t.target, t.direction) for t in data.targets]
         )
-    if isinstance(data, TaskApproved | TaskRejected):
-        approved = isinstance(data, TaskApproved)
-        return Decision(event_id=event.id, time=time, position=position, approved=approved)
-    if not isinstance(data, ProgressLogged):
-        raise TypeError(f"not an event of the four streams: {type(data).__name__}")
-    return ProgressReport(
-        event_id=event.id,
-        time=time,
-        position=position,
-        reported_at=data.reported_at,
-        status=data.status,
-        actuals=tuple((intern(actual.metric), actual.value) for actual in data.actuals),
-    )
+        return Registration(
+            event.id,
+            time,
+            at,
+            data.year,
+            registrant.id,
+            registrant.name,
+            intern(unit.code),
+            intern(unit.name),
+            data.title,
+            data.category,
+            data.kind,
+            goals,
+            data.deadline,
+        )
+    if isinstance(data, TaskApproved):
+        return Decision(event.id, time, at, True)
+    if isinstance(data, TaskRejected):
+        return Decision(event.id, time, at, False)
+    raise TypeError(f"not an event of the four streams: {type(data).__name__}")

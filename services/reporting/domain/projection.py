@@ -118,12 +118,14 @@ def _registration_key(fact: Registration) -> tuple[datetime, str, Position]:
 def _merged(existing: tuple[Listed, ...], new: Listed) -> tuple[Listed, ...] | None:
     """``existing`` with ``new`` inserted in order, or ``None`` if its id is already there
     at the same or a lower position (the fact at a higher position is replaced)."""
-    kept = list(existing)
     for index, fact in enumerate(existing):
         if fact.event_id == new.event_id:
             if fact.position <= new.position:
                 return None
-            del kept[index]
+            existing = existing[:index] + existing[index + 1 :]
             break
-    insort(kept, new, key=_ORDER)
-    return tuple(kept)
+    if not existing or existing[-1].order <= new.order:  # usual: the log is read in order
+        return existing + (new,)  # noqa: RUF005 (mypy refuses the starred form here)
+    listed = list(existing)
+    insort(listed, new, key=_ORDER)
+    return tuple(listed)

@@ -15,7 +15,7 @@ of the log's size.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -179,11 +179,33 @@ class TaskMap(Mapping[str, "TaskFacts"]):
         for shard in self._shards:
             yield from shard
 
+    def items(self) -> ItemsView[str, TaskFacts]:
+        return _Items(self)  # shard by shard, not a lookup per task
+
+    def values(self) -> ValuesView[TaskFacts]:
+        return _Values(self)
+
     def __len__(self) -> int:
         return self._len
 
     def __repr__(self) -> str:
         return f"TaskMap({self._len} tasks)"
+
+
+class _Items(ItemsView[str, TaskFacts]):
+    _mapping: TaskMap
+
+    def __iter__(self) -> Iterator[tuple[str, TaskFacts]]:
+        for shard in self._mapping._shards:
+            yield from shard.items()
+
+
+class _Values(ValuesView[TaskFacts]):
+    _mapping: TaskMap
+
+    def __iter__(self) -> Iterator[TaskFacts]:
+        for shard in self._mapping._shards:
+            yield from shard.values()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ count and sum.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from shared.events import Direction, ProgressStatus
 from shared.tasks import TaskStatus
@@ -15,8 +15,7 @@ from shared.tasks import TaskStatus
 from .state import Goal, Number, Registration, TaskFacts, as_utc
 
 
-@dataclass(frozen=True, slots=True)
-class TargetView:
+class TargetView(NamedTuple):
     """A target with the latest reported value of its metric (``None``: never reported)."""
 
     target: Goal
@@ -24,9 +23,9 @@ class TargetView:
     met: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TaskView:
-    """A registered task as of a cutoff (a slotted dataclass: built per task per report).
+class TaskView(NamedTuple):
+    """A registered task as of a cutoff (a named tuple: built per task the first time a
+    year is reported on, and per task an event changes).
 
     Two views are equal when everything a report counts of them is equal, so the
     incremental totals (``totals``) compare a task's view before and after an event.
@@ -69,39 +68,30 @@ def task_view(facts: TaskFacts, cutoff: datetime | None = None) -> TaskView | No
     report is the last visible one by (``reported_at``, stream position, event id); the
     latest value of a metric comes from the latest visible report that mentions it.
     """
-    cutoff = None if cutoff is None else as_utc(cutoff)
-    registration = facts.registration
-    if registration is None or not _visible(registration.time, cutoff):
+    registration, decisions, reports = facts.registration, facts.decisions, facts.reports
+    if cutoff is not None:  # (without one, as every live report: no event to leave out)
+        cutoff = as_utc(cutoff)
+        if registration is not None and registration.time > cutoff:
+            return None
+        decisions = tuple(d for d in decisions if d.time <= cutoff)
+        reports = tuple(r for r in reports if r.time <= cutoff)
+    if registration is None:
         return None
-    decision = next((d for d in facts.decisions if _visible(d.time, cutoff)), None)
+    decision = decisions[0] if decisions else None
     status: ProgressStatus | None = None
     values: dict[str, Number] = {}
-    for report in facts.reports:  # ascending order: later reports overwrite earlier values
-        if _visible(report.time, cutoff):
-            status = report.status
-            values.update(report.actuals)
-    targets = tuple(
-        TargetView(
-            target=goal,
-            value=values.get(goal.metric),
-            met=target_met(goal, values.get(goal.metric)),
-        )
-        for goal in registration.goals
-    )
-    return TaskView(
-        task_id=facts.task_id,
-        registration=registration,
-        decision=_decision_status(decision.approved if decision else None),
-        status=status,
-        targets=targets,
-    )
+    for report in reports:  # ascending order: later reports overwrite earlier values
+        status = report.status
+        values.update(report.actuals)
+    targets = []
+    for goal in registration.goals:
+        value = values.get(goal.metric)
+        targets.append(TargetView(goal, value, target_met(goal, value)))
+    decided = _decision_status(decision.approved if decision else None)
+    return TaskView(facts.task_id, registration, decided, status, tuple(targets))
 
 
 def _decision_status(approved: bool | None) -> TaskStatus:
     if approved is None:
         return TaskStatus.pending
     return TaskStatus.approved if approved else TaskStatus.rejected
-
-
-def _visible(moment: datetime, cutoff: datetime | None) -> bool:
-    return cutoff is None or moment <= cutoff

@@ -10,6 +10,7 @@ exact float sums (``RunningTotal``) and the overdue count for any report date.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -33,16 +34,25 @@ from .state import Instant
 from .task_view import TaskView
 
 Key = TypeVar("Key")
+Row = TypeVar("Row")
 NameKey = tuple[Instant, str]
 
 
 def _count(counter: Counter[Key], key: Key, sign: int) -> None:
     """``counter[key] += sign``, dropping keys that reach 0 (so ``len`` counts the others)."""
-    value = counter[key] + sign
+    value = counter.get(key, 0) + sign  # (``counter[key]`` calls ``__missing__`` in Python)
     if value:
         counter[key] = value
     else:
         del counter[key]
+
+
+def _row_of(rows: dict[Key, Row], key: Key, new: Callable[[], Row]) -> Row:
+    """``rows[key]``, made with ``new`` if missing (``setdefault`` would make one each time)."""
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = new()
+    return row
 
 
 @dataclass(slots=True)
@@ -105,9 +115,9 @@ class ScopeTotals:
         registration = view.registration
         _count(self.decisions, view.decision, sign)
         _count(self.registrants, registration.registrant_id, sign)
-        unit = self.units.setdefault(registration.unit_code, Tally())
+        unit = _row_of(self.units, registration.unit_code, Tally)
         unit.add(view, sign, named=True)
-        category = self.categories.setdefault(registration.category, Tally())
+        category = _row_of(self.categories, registration.category, Tally)
         category.add(view, sign)
         if not unit.registered:
             del self.units[registration.unit_code]
@@ -125,7 +135,7 @@ class ScopeTotals:
         for target in view.targets:
             self.targets_met += sign * target.met
             key = (target.target.metric, target.target.unit)
-            metric = self.metrics.setdefault(key, MetricTally())
+            metric = _row_of(self.metrics, key, MetricTally)
             metric.tasks += sign
             metric.target.add(target.target.target, sign)
             metric.actual.add(0 if target.value is None else target.value, sign)
