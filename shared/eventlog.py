@@ -69,7 +69,7 @@ def decode_entry(
     """Parse one raw entry of ``stream`` into a stored event, or raise ``MalformedEvent``.
 
     The document is validated as the bytes Redis returned (pydantic rejects bytes that are
-    not UTF-8), and kept as read for a follower that stores it unchanged."""
+    not UTF-8)."""
     position = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
     type_field, document = fields.get(b"type"), fields.get(b"event")
     if len(fields) != 2 or type_field is None or document is None:
@@ -79,7 +79,7 @@ def decode_entry(
         kind = type_field.decode()
     except UnicodeDecodeError as error:
         raise MalformedEvent(f"entry type is not UTF-8: {error}") from error
-    return StoredEvent(stream, position, parse_event(kind, document, expected), document)
+    return StoredEvent(stream, position, parse_event(kind, document, expected))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
@@ -253,6 +253,3 @@ class StoredEvent:
     stream: str
     position: str
     event: AnyEvent
-    document: bytes | None = field(default=None, compare=False, repr=False)
-    """The entry's ``event`` field as read (what a follower may store as it is, rather than
-    serialise the parsed envelope again); None for an event not read from the log."""

@@ -53,7 +53,7 @@ class Keys:
 
     def tagged(self, stream: str, *parts: str | int) -> str:
         """A private key in the same Redis Cluster slot as ``stream``."""
-        return "{" + stream + "}:" + ":".join(str(p) for p in parts)
+        return "{" + stream + "}:" + ":".join(map(str, parts))
 
     def group(self, service: str) -> str:
         """The consumer group of one consuming service (shared by its replicas)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any, Literal
 
@@ -71,9 +71,14 @@ def configure_logging(
     logging.getLogger("uvicorn.access").disabled = True
 
 
-def info_each(message: str, common: Mapping[str, str], rows: Iterable[Mapping[str, str]]) -> None:
-    """One ``info`` line per row, each with ``message``, ``common`` and the row's fields: the
-    line per unit of work of a batch consumer (one per event applied).
+def info_each(
+    message: str,
+    common: Mapping[str, str],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[str]],
+) -> None:
+    """One ``info`` line per row, each with ``message``, ``common`` and the row's values of
+    ``fields``: the line per unit of work of a batch consumer (one per event applied).
 
     Through structlog a line costs about 12 µs, as much as validating the event; here the
     part the lines share goes through the configured processors once (bound context, level,
@@ -85,20 +90,18 @@ def info_each(message: str, common: Mapping[str, str], rows: Iterable[Mapping[st
     if renderer is None or not processors or processors[-1] is not renderer:
         log = structlog.get_logger()
         for row in rows:
-            log.info(message, **common, **row)
+            log.info(message, **common, **dict(zip(fields, row, strict=True)))
         return
     if not _fast["enabled"]:
         return
     rendered: Any = {"event": message, **common}
     for processor in processors:
         rendered = processor(None, "info", rendered)
-    head, escape = str(rendered).removesuffix("}"), encode_basestring_ascii
-    lines = [
-        head + "".join(f", {escape(k)}: {escape(v)}" for k, v in row.items()) + "}\n"
-        for row in rows
-    ]
+    escape = encode_basestring_ascii
+    head = str(rendered).removesuffix("}").replace("%", "%%")
+    template = head + "".join(f", {escape(name)}: %s" for name in fields) + "}\n"
     file: Any = _fast["file"]
-    file.write("".join(lines))
+    file.write("".join([template % tuple(map(escape, row)) for row in rows]))
     file.flush()
 
 

@@ -2,8 +2,11 @@
 
 Keys sit in the hash-tag slot of the ``tasks:approved`` stream:
 
-- ``{<prefix>:tasks:approved}:task:<task_id>``: hash with the registration event, its
-  position, the status and, once decided, the decision event id and position;
+- ``{<prefix>:tasks:approved}:task:<task_id>``: hash with the position of the task's
+  registration in ``tasks:registered``, its pending-set member, the status and, once
+  decided, the decision event id and position. The registration itself is read from the
+  log by that position when asked for (a copy here cost Redis more than the rest of
+  following a registration, and a kilobyte a task);
 - ``{...}:pending:<year>``: undecided tasks in registration order: a sorted set of
   members ``<position, zero-padded>|<task id>`` all with score 0, so ordered by position.
 
@@ -16,28 +19,30 @@ needs the rejection to go through an outbox in this slot (see the README's limit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import cast
 
+import structlog
 from redis.asyncio import Redis
 
-from shared.eventlog import EventLog, text
+from shared.eventlog import EventLog, decode_entry, text
 from shared.events import CloudEvent, StoredEvent, TaskRegistered, position_key
-from shared.tasks import KnownTask, TaskStatus, known_task
+from shared.tasks import KnownTask, TaskStatus
 
 from .domain import AlreadyDecided, Decision
 
+logger = structlog.get_logger()
+
 # For each registration i (from 0), KEYS[2i+1] its task hash, KEYS[2i+2] its pending set;
-# ARGV[3i+1] event document, ARGV[3i+2] position, ARGV[3i+3] pending-set member. One call
-# per batch: the whole batch is noted in one round trip and one script run.
+# ARGV[2i+1] its position, ARGV[2i+2] its pending-set member. One call per batch: the
+# whole batch is noted in one round trip and one script run.
 NOTE_REGISTRATIONS = """
 local noted = 0
 for i = 0, #KEYS / 2 - 1 do
   local task, pending = KEYS[2 * i + 1], KEYS[2 * i + 2]
-  if redis.call('HEXISTS', task, 'event') == 0 then
-    -- a task hash without its registration has no status either (decisions need one)
-    redis.call('HSET', task, 'event', ARGV[3 * i + 1], 'position', ARGV[3 * i + 2],
-      'member', ARGV[3 * i + 3], 'status', 'pending')
-    redis.call('ZADD', pending, 0, ARGV[3 * i + 3])
+  if redis.call('HSETNX', task, 'position', ARGV[2 * i + 1]) == 1 then
+    redis.call('HSET', task, 'member', ARGV[2 * i + 2], 'status', 'pending')
+    redis.call('ZADD', pending, 0, ARGV[2 * i + 2])
     noted = noted + 1
   end
 end
@@ -67,6 +72,12 @@ def pending_member(position: str, task_id: str) -> str:
     return f"{ms:015d}-{seq:010d}|{task_id}"
 
 
+def member_position(member: str) -> str:
+    """The position a pending-set member was made from (``pending_member``'s inverse)."""
+    ms, _, seq = member.partition("|")[0].partition("-")
+    return f"{int(ms)}-{int(seq)}"
+
+
 class ApprovalStore:
     def __init__(self, log: EventLog) -> None:
         self.log = log
@@ -81,41 +92,63 @@ class ApprovalStore:
     def pending_key(self, year: int) -> str:
         return self.log.keys.tagged(self.slot, "pending", year)
 
-    async def note_registrations(self, events: Sequence[StoredEvent]) -> None:
+    async def note_registrations(self, events: Iterable[StoredEvent]) -> None:
         """Follow registrations into the pending lists.
 
         Idempotent: a task already noted is left as it is, so a redelivered or re-injected
         registration (even at another position) neither duplicates nor reopens it.
         """
         keys: list[str] = []
-        args: list[str | bytes] = []
+        args: list[str] = []
         for stored in events:
             data = stored.event.data
             assert isinstance(data, TaskRegistered)
             keys += [self.task_key(data.task_id), self.pending_key(data.year)]
-            document = stored.document or stored.event.model_dump_json()
-            args += [document, stored.position, pending_member(stored.position, data.task_id)]
+            args += [stored.position, pending_member(stored.position, data.task_id)]
         if keys:
             await self._note(keys=keys, args=args)
 
     async def find(self, task_id: str) -> KnownTask | None:
-        return known_task(await self.redis.hgetall(self.task_key(task_id)))
+        fields = await self.redis.hgetall(self.task_key(task_id))
+        if b"position" not in fields:
+            return None
+        position = text(fields[b"position"])
+        [registration] = await self.registrations([position])
+        if registration is None:
+            return None
+        status = TaskStatus(text(fields.get(b"status", b"pending")))
+        return KnownTask(registration=registration, position=position, status=status)
 
     async def pending(self, year: int) -> list[KnownTask]:
+        """The year's undecided tasks in registration order."""
         members = await self.redis.zrange(self.pending_key(year), 0, -1)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for member in members:
-                pipe.hmget(self.task_key(text(member).partition("|")[2]), ["event", "position"])
-            rows = await pipe.execute()
+        positions = [member_position(text(member)) for member in members]
+        registrations = await self.registrations(positions)
         return [
-            KnownTask(
-                registration=CloudEvent[TaskRegistered].model_validate_json(document),
-                position=text(position),
-                status=TaskStatus.pending,
-            )
-            for document, position in rows
-            if document
+            KnownTask(registration=registration, position=position, status=TaskStatus.pending)
+            for position, registration in zip(positions, registrations, strict=True)
+            if registration is not None
         ]
+
+    async def registrations(
+        self, positions: Sequence[str]
+    ) -> list[CloudEvent[TaskRegistered] | None]:
+        """The registrations at these positions of ``tasks:registered``, read in one round
+        trip (None where the log no longer holds one: it was trimmed by hand)."""
+        stream = self.log.keys.registered
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for position in positions:
+                pipe.xrange(stream, min=position, max=position)
+            replies = await pipe.execute() if positions else []
+        found: list[CloudEvent[TaskRegistered] | None] = []
+        for position, reply in zip(positions, replies, strict=True):
+            if not reply:
+                logger.error("registration missing from the log", stream=stream, position=position)
+                found.append(None)
+                continue
+            event = decode_entry(stream, reply[0][0], reply[0][1], "TaskRegistered").event
+            found.append(cast("CloudEvent[TaskRegistered]", event))
+        return found
 
     async def record(self, decision: Decision) -> str:
         """Append the decision if the task is still pending; its position in the log."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import cast
 
 from shared.events import StoredEvent
@@ -12,7 +12,7 @@ from .adapters import Decision, RegistrationStore
 
 
 def on_decisions(store: RegistrationStore) -> BatchHandler:
-    async def handle(events: Sequence[StoredEvent]) -> None:
+    async def handle(events: Iterable[StoredEvent]) -> None:
         await store.record_decisions([cast(Decision, stored.event) for stored in events])
 
     return handle

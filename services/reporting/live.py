@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 import structlog
@@ -20,8 +20,9 @@ import structlog
 from shared.eventlog import EventLog, Poison
 from shared.events import Category, StoredEvent
 
-from .domain import EMPTY, ProjectionState, Report, TaskView, apply_batch
-from .domain.state import TaskMap
+from .domain import EMPTY, ProjectionState, Report, TaskView, apply_facts
+from .domain.facts import fact_of
+from .domain.state import Fact, TaskMap
 from .domain.yearly import YearlyTotals
 from .freshness import Applied
 from .rebuild import fold_stream
@@ -117,17 +118,21 @@ class LiveProjection:
         for entry in poison:
             await self.log.park(entry, group=self.group, consumer="rebuild")
 
-    async def apply(self, events: Sequence[StoredEvent]) -> None:
-        """What the followers call with each batch of new events."""
-        self._apply(events)
-        self.unsaved += len(events)
-        self.save_if_due()
+    async def apply(self, events: Iterable[StoredEvent]) -> None:
+        """What the followers call with each batch of new events (read once, in order)."""
+        changed: list[str] = []
 
-    def _apply(self, events: Sequence[StoredEvent]) -> None:
+        def facts() -> Iterator[tuple[str, Fact]]:
+            for stored in events:
+                changed.append(stored.event.data.task_id)
+                yield stored.event.data.task_id, fact_of(stored)
+
         before = self.state
-        self.state = apply_batch(before, events)
+        self.state = apply_facts(before, facts())
         if self.state is not before:
-            self.totals.update(self.state, (stored.event.data.task_id for stored in events))
+            self.totals.update(self.state, changed)
+        self.unsaved += len(changed)
+        self.save_if_due()
 
     def report(
         self, year: int, *, unit: str | None, category: Category | None, report_date: date

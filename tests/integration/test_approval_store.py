@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 import redis.asyncio as aioredis
+from structlog.testing import capture_logs
 
 from services.approval.adapters import ApprovalStore
 from services.approval.domain import AlreadyDecided, Decide, decide
@@ -21,14 +22,20 @@ def store(redis: aioredis.Redis, prefix: str) -> ApprovalStore:
     return ApprovalStore(EventLog(redis, Keys(prefix), "approval"))
 
 
+async def logged(store: ApprovalStore, registrant: str = "pham-quang-hung") -> StoredEvent:
+    """A registration appended to the log, as approval's follower reads it."""
+    event = registered_event(registrant)
+    return StoredEvent(store.log.keys.registered, await store.log.append(event), event)
+
+
 async def test_pending_list_is_oldest_first_and_redelivery_changes_nothing(
     store: ApprovalStore,
 ) -> None:
-    events = [StoredEvent("s", f"{i}-0", registered_event(f"l{i}")) for i in range(3)]
+    events = [await logged(store, f"l{i}") for i in range(3)]
     await store.note_registrations(events)
     await store.note_registrations(events[:2])
-    reinjected = StoredEvent("s", "9-0", events[0].event)
-    await store.note_registrations([reinjected])
+    reinjected = await store.log.append(events[0].event)  # the same event, later in the log
+    await store.note_registrations([StoredEvent(events[0].stream, reinjected, events[0].event)])
 
     pending = await store.pending(2024)
 
@@ -39,7 +46,7 @@ async def test_pending_list_is_oldest_first_and_redelivery_changes_nothing(
 async def test_two_concurrent_decisions_on_one_task_give_one_event(
     store: ApprovalStore, redis: aioredis.Redis
 ) -> None:
-    stored = StoredEvent("s", "1-0", registered_event())
+    stored = await logged(store)
     await store.note_registrations([stored])
     candidate = await store.find(stored.event.data.task_id)
     assert candidate is not None
@@ -69,7 +76,7 @@ async def test_two_concurrent_decisions_on_one_task_give_one_event(
 async def test_recording_one_decision_twice_answers_the_first_position(
     store: ApprovalStore, redis: aioredis.Redis
 ) -> None:
-    stored = StoredEvent("s", "1-0", registered_event())
+    stored = await logged(store)
     await store.note_registrations([stored])
     candidate = await store.find(stored.event.data.task_id)
     assert candidate is not None
@@ -81,22 +88,36 @@ async def test_recording_one_decision_twice_answers_the_first_position(
     assert await redis.xlen(store.log.keys.approved) == 1
 
 
-async def test_one_batch_notes_each_task_once_and_keeps_the_document_as_read(
+async def test_one_batch_notes_each_task_once_and_reads_registrations_from_the_log(
     store: ApprovalStore,
 ) -> None:
-    """A batch is one script call: a task twice in it is noted at its first position, and
-    the stored document is the one read from the stream (it still parses to the event)."""
-    event = registered_event("a")
-    document = event.model_dump_json().encode()
-    first = StoredEvent("s", "1-0", event, document.replace(b'"id":', b'"id" :', 1))
-    again = StoredEvent("s", "5-0", first.event)
-    other = StoredEvent("s", "2-0", registered_event("b"))
+    """A batch is one script call: a task twice in it is noted at its first position; what
+    the pending list and a lookup show is the registration at that position of the log."""
+    first, other = await logged(store, "a"), await logged(store, "b")
+    again = StoredEvent(first.stream, await store.log.append(first.event), first.event)
     await store.note_registrations([first, other, again])
 
     pending = await store.pending(2024)
 
-    assert [c.registration.id for c in pending] == [first.event.id, other.event.id]
-    assert [c.position for c in pending] == ["1-0", "2-0"]
-    assert pending[0].registration == first.event
-    stored = await store.redis.hget(store.task_key(event.data.task_id), "event")
-    assert stored == first.document, "the document as read, byte for byte"
+    assert [c.registration for c in pending] == [first.event, other.event]
+    assert [c.position for c in pending] == [first.position, other.position]
+    found = await store.find(first.event.data.task_id)
+    assert found is not None
+    assert (found.registration, found.position) == (first.event, first.position)
+    task = await store.redis.hgetall(store.task_key(first.event.data.task_id))
+    assert set(task) == {b"position", b"member", b"status"}, "no copy of the document"
+
+
+async def test_a_registration_gone_from_the_log_is_reported_and_left_out(
+    store: ApprovalStore,
+) -> None:
+    kept, trimmed = await logged(store, "a"), await logged(store, "b")
+    await store.note_registrations([kept, trimmed])
+    await store.redis.xdel(trimmed.stream, trimmed.position)  # by hand: the log is never trimmed
+
+    with capture_logs() as logs:
+        assert [c.registration for c in await store.pending(2024)] == [kept.event]
+        assert await store.find(trimmed.event.data.task_id) is None
+
+    assert [line["position"] for line in logs] == [trimmed.position] * 2
+    assert {line["event"] for line in logs} == {"registration missing from the log"}

@@ -12,9 +12,14 @@ from structlog.testing import capture_logs
 from shared.logging import configure_logging, info_each
 
 ROWS = [
-    {"event_id": "e-1", "position": "1-0", "correlation_id": 'Phạm\n{"forged": 1}'},
+    {"event_id": "e-1", "position": "1-0", "correlation_id": 'Phạm\n{"forged": 1} 100%s'},
     {"event_id": "e-2", "position": "1-1", "correlation_id": "c-2"},
 ]
+FIELDS = ("event_id", "position", "correlation_id")
+
+
+def each(message: str, common: dict[str, str]) -> None:
+    info_each(message, common, FIELDS, ([row[name] for name in FIELDS] for row in ROWS))
 
 
 @pytest.fixture(autouse=True)
@@ -30,15 +35,15 @@ def lines(text: str) -> list[dict[str, object]]:
 
 def test_json_lines_carry_what_a_structlog_line_carries(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("reporting", fmt="json")
-    structlog.contextvars.bind_contextvars(correlation_id_of_request="r-1")
+    structlog.contextvars.bind_contextvars(request_id="r-1", note="50% done")
     structlog.get_logger().info("event applied", stream="s", **ROWS[0])
-    info_each("event applied", {"stream": "s"}, ROWS)
+    each("event applied", {"stream": "s"})
 
     written = capsys.readouterr().err
     assert written.isascii(), "client text is escaped: no separator survives raw"
     assert len(written.splitlines()) == 3, "a newline in a value cannot split a line"
-    reference, *each = lines(written)
-    for row, line in zip(ROWS, each, strict=True):
+    reference, *written_each = lines(written)
+    for row, line in zip(ROWS, written_each, strict=True):
         assert set(line) == set(reference)
         assert line == {**reference, "timestamp": line["timestamp"], **row}
         assert line["service"] == "reporting"
@@ -47,14 +52,14 @@ def test_json_lines_carry_what_a_structlog_line_carries(capsys: pytest.CaptureFi
 
 def test_nothing_is_written_below_the_configured_level(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("reporting", level="warning", fmt="json")
-    info_each("event applied", {"stream": "s"}, ROWS)
+    each("event applied", {"stream": "s"})
     assert capsys.readouterr().err == ""
 
 
 def test_captured_logs_see_one_entry_per_row() -> None:
     configure_logging("reporting", fmt="json")
     with capture_logs() as captured:
-        info_each("event applied", {"stream": "s"}, ROWS)
+        each("event applied", {"stream": "s"})
     assert captured == [
         {"event": "event applied", "log_level": "info", "stream": "s", **row} for row in ROWS
     ]
