@@ -2,10 +2,10 @@
 
 Keys sit in the hash-tag slot of the ``tasks:approved`` stream:
 
-- ``{<prefix>:tasks:approved}:task:<task_id>``: hash with the position of the task's
-  registration in ``tasks:registered``, its pending-set member, the status and, once
-  decided, the decision event id and position. The registration itself is read from the
-  log by that position when asked for (a copy here cost Redis more than the rest of
+- ``{<prefix>:tasks:approved}:task:<task_id>``: hash with the task's pending-set member
+  (which holds the position of its registration in ``tasks:registered``), the status and,
+  once decided, the decision event id and position. The registration itself is read from
+  the log at that position when asked for (a copy here cost Redis more than the rest of
   following a registration, and a kilobyte a task);
 - ``{...}:pending:<year>``: undecided tasks in registration order: a sorted set of
   members ``<position, zero-padded>|<task id>`` all with score 0, so ordered by position.
@@ -26,23 +26,21 @@ import structlog
 from redis.asyncio import Redis
 
 from shared.eventlog import EventLog, decode_entry, text
-from shared.events import CloudEvent, StoredEvent, TaskRegistered, position_key
+from shared.events import CloudEvent, StoredEvent, TaskRegistered
 from shared.tasks import KnownTask, TaskStatus
 
 from .domain import AlreadyDecided, Decision
 
 logger = structlog.get_logger()
 
-# For each registration i (from 0), KEYS[2i+1] its task hash, KEYS[2i+2] its pending set;
-# ARGV[2i+1] its position, ARGV[2i+2] its pending-set member. One call per batch: the
-# whole batch is noted in one round trip and one script run.
+# KEYS[1] the year's pending set, KEYS[i + 1] task i's hash; ARGV[i] its pending-set member.
+# One call per year a batch holds registrations of (usually one, a few at most).
 NOTE_REGISTRATIONS = """
 local noted = 0
-for i = 0, #KEYS / 2 - 1 do
-  local task, pending = KEYS[2 * i + 1], KEYS[2 * i + 2]
-  if redis.call('HSETNX', task, 'position', ARGV[2 * i + 1]) == 1 then
-    redis.call('HSET', task, 'member', ARGV[2 * i + 2], 'status', 'pending')
-    redis.call('ZADD', pending, 0, ARGV[2 * i + 2])
+for i = 1, #ARGV do
+  if redis.call('HSETNX', KEYS[i + 1], 'member', ARGV[i]) == 1 then
+    redis.call('HSET', KEYS[i + 1], 'status', 'pending')
+    redis.call('ZADD', KEYS[1], 0, ARGV[i])
     noted = noted + 1
   end
 end
@@ -68,8 +66,8 @@ return {'ok', position}
 
 def pending_member(position: str, task_id: str) -> str:
     """Sorts like the position: "12-3" before "12-10" before "100-0"."""
-    ms, seq = position_key(position)
-    return f"{ms:015d}-{seq:010d}|{task_id}"
+    ms, _, seq = position.partition("-")
+    return f"{ms:0>15}-{seq or 0:0>10}|{task_id}"
 
 
 def member_position(member: str) -> str:
@@ -98,21 +96,26 @@ class ApprovalStore:
         Idempotent: a task already noted is left as it is, so a redelivered or re-injected
         registration (even at another position) neither duplicates nor reopens it.
         """
-        keys: list[str] = []
-        args: list[str] = []
+        by_year: dict[int, tuple[list[str], list[str]]] = {}  # task keys, members
+        first: set[str] = set()  # a task twice in a batch: its first registration counts
+        task_prefix = self.task_key("")
         for stored in events:
             data = stored.event.data
             assert isinstance(data, TaskRegistered)
-            keys += [self.task_key(data.task_id), self.pending_key(data.year)]
-            args += [stored.position, pending_member(stored.position, data.task_id)]
-        if keys:
-            await self._note(keys=keys, args=args)
+            if data.task_id in first:
+                continue
+            first.add(data.task_id)
+            keys, members = by_year.setdefault(data.year, ([], []))
+            keys.append(task_prefix + data.task_id)
+            members.append(pending_member(stored.position, data.task_id))
+        for year, (keys, members) in by_year.items():
+            await self._note(keys=[self.pending_key(year), *keys], args=members)
 
     async def find(self, task_id: str) -> KnownTask | None:
         fields = await self.redis.hgetall(self.task_key(task_id))
-        if b"position" not in fields:
+        if b"member" not in fields:
             return None
-        position = text(fields[b"position"])
+        position = member_position(text(fields[b"member"]))
         [registration] = await self.registrations([position])
         if registration is None:
             return None

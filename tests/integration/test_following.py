@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import redis.asyncio as aioredis
 from faststream.redis import RedisBroker
@@ -86,3 +86,34 @@ async def test_failing_handler_is_retried_then_left_pending(
     pending = await redis.xpending(stream, "g")
     assert pending["pending"] == 1, "a batch that failed is never acked"
     assert await redis.xlen(log.keys.dead_letter) == 0
+
+
+async def test_a_handler_that_stops_reading_its_batch_leaves_it_pending(
+    redis: aioredis.Redis, redis_url: str, prefix: str
+) -> None:
+    """Entries are validated as a handler reads them: one that returns before the end of
+    its batch would skip the rest, so the batch fails and nothing of it is acked."""
+    log = EventLog(redis, Keys(prefix), "test")
+    stream = log.keys.registered
+    for n in range(3):
+        await log.append(registered_event(f"leader-{n}"))
+    calls = 0
+
+    async def reads_one(events: Iterable[StoredEvent]) -> None:
+        nonlocal calls
+        calls += 1
+        next(iter(events))
+
+    broker = RedisBroker(redis_url)
+    follower = Follower(
+        log, Metrics("t"), stream, "TaskRegistered", reads_one, group="g", consumer="c1"
+    )
+    follower.attach(broker, batch_size=100)
+    await follower.prepare()
+    await broker.start()
+    try:
+        await wait_until(lambda: calls == 4)  # tried, then retried three times
+        await asyncio.sleep(0.2)
+    finally:
+        await broker.stop()
+    assert (await redis.xpending(stream, "g"))["pending"] == 3
