@@ -57,8 +57,8 @@ def routes(
         idempotency_key: IdempotencyKey = None,
         caller: Caller = registrant,
     ) -> Registered:
-        request_hash = body_hash(command)
         key = scoped(caller, idempotency_key)
+        request_hash = body_hash(command, key)
         if key and (first := await store.earlier_answer(key, request_hash)):
             request.state.event_id = first.event_id
             return Registered(
@@ -100,11 +100,9 @@ def routes(
         event = decide_progress(
             task, command, now=clock.now(), correlation_id=correlation_id(request)
         )
+        key = scoped(caller, idempotency_key)
         appended = await append_once(
-            log,
-            audited(event, caller),
-            idempotency_key=scoped(caller, idempotency_key),
-            request_hash=body_hash(command),
+            log, audited(event, caller), idempotency_key=key, request_hash=body_hash(command, key)
         )
         request.state.event_id = appended.event_id
         return Logged(event_id=appended.event_id, position=appended.position)
