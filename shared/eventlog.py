@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -176,17 +176,23 @@ class EventLog:
         return text(position) if position else None
 
 
+def parse_entries(
+    stream: str, event_type: str, entries: Iterable[tuple[bytes, RawFields]], poison: list[Poison]
+) -> Iterator[StoredEvent]:
+    """The entries' events, each validated when it is asked for; the entries that do not
+    parse are appended to ``poison`` with the reason."""
+    for entry_id, fields in entries:
+        try:
+            yield decode_entry(stream, entry_id, fields, event_type)
+        except MalformedEvent as error:
+            poison.append(Poison(stream, entry_id.decode(), fields, str(error)[:2000]))
+
+
 def split_entries(
     stream: str, event_type: str, entries: Sequence[tuple[bytes, RawFields]]
 ) -> tuple[list[StoredEvent], list[Poison]]:
-    events: list[StoredEvent] = []
     poison: list[Poison] = []
-    for entry_id, fields in entries:
-        try:
-            events.append(decode_entry(stream, entry_id, fields, event_type))
-        except MalformedEvent as error:
-            poison.append(Poison(stream, entry_id.decode(), fields, str(error)[:2000]))
-    return events, poison
+    return list(parse_entries(stream, event_type, entries, poison)), poison
 
 
 def dead_letter_document(

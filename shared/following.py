@@ -8,8 +8,9 @@ Two ways to follow, both in batches (one handler call and one XACK per batch):
 - without a group from a position (``after``): every replica sees every entry; for
   projections held in memory that were just rebuilt up to that position.
 
-An entry that does not parse is parked in the dead-letter stream with the reason and acked,
-and the batch goes on. A batch whose handling fails is retried with backoff; if it still
+A handler gets a ``Batch``: its entries are validated one by one as the handler reads them.
+An entry that does not parse is set aside, then parked in the dead-letter stream with the
+reason and acked with the batch. A batch whose handling fails is retried with backoff; if it still
 fails, the exception propagates, nothing is acked and the entries stay pending, to be
 claimed and retried one by one (``shared.recovery``) until they pass or are parked.
 """
@@ -18,15 +19,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from faststream.redis import RedisBroker, StreamSub
 
-from shared.eventlog import EventLog, Poison, RawFields, decode_entry
-from shared.events import MalformedEvent, StoredEvent
+from shared.batch import APPLIED_FIELDS, Batch, first_ids, read
+from shared.eventlog import EventLog, Poison
+from shared.events import StoredEvent
 from shared.logging import info_each
 from shared.metrics import Metrics
 from shared.recovery import GroupLost, PendingEntries
@@ -172,7 +174,7 @@ class Follower:
                     raise RuntimeError("the handler did not read its whole batch")
                 break
             except Exception:
-                ids = {"event_ids": [e.event.id for e in list(events)[:20]]}
+                ids = {"event_ids": first_ids(events)}
                 if delay is None:
                     logger.exception(
                         "batch failed, left pending", stream=self.stream, attempt=attempt, **ids
@@ -184,41 +186,3 @@ class Follower:
         self.metrics.handling_seconds(self.stream).observe(time.perf_counter() - started)
         self.metrics.consumed(self.stream).inc(len(applied))
         info_each("event applied", {"stream": self.stream}, APPLIED_FIELDS, applied)
-
-
-APPLIED_FIELDS = ("event_type", "event_id", "correlation_id", "position")
-
-
-def read(stored: StoredEvent) -> tuple[str, str, str, str]:
-    """What the "event applied" line says of an event (``APPLIED_FIELDS``)."""
-    return stored.event.type, stored.event.id, stored.event.correlationid, stored.position
-
-
-class Batch:
-    """A batch's entries, validated one by one as the handler reads them.
-
-    Parsing a whole batch first, then applying it, held 500 validated documents at once,
-    more than fits in the processor's cache: parsed this way, each event is used while it
-    is fresh and freed before the next is made. Refused entries are kept aside (``poison``)
-    for the follower to park; ``applied`` says what was handed over. A handler reads the
-    batch once per attempt, to the end (the follower checks)."""
-
-    def __init__(self, stream: str, event_type: str, entries: list[tuple[bytes, RawFields]]):
-        self.stream, self.event_type, self.entries = stream, event_type, entries
-        self.poison: list[Poison] = []
-        self.applied: list[tuple[str, str, str, str]] = []
-        self.complete = False
-
-    def __iter__(self) -> Iterator[StoredEvent]:
-        self.poison, self.applied, self.complete = [], [], False
-        for entry_id, fields in self.entries:
-            try:
-                stored = decode_entry(self.stream, entry_id, fields, self.event_type)
-            except MalformedEvent as error:
-                self.poison.append(
-                    Poison(self.stream, entry_id.decode(), fields, str(error)[:2000])
-                )
-                continue
-            self.applied.append(read(stored))
-            yield stored
-        self.complete = True

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from shared.batch import Batch
 from shared.eventlog import entry_fields
-from shared.following import Batch
 from tests.support.factories import registered_event
 
 
