@@ -10,9 +10,9 @@ Two ways to follow, both in batches (one handler call and one XACK per batch):
 
 A handler gets a ``Batch``: its entries are validated one by one as the handler reads them.
 An entry that does not parse is set aside, then parked in the dead-letter stream with the
-reason and acked with the batch. A batch whose handling fails is retried with backoff; if it still
-fails, the exception propagates, nothing is acked and the entries stay pending, to be
-claimed and retried one by one (``shared.recovery``) until they pass or are parked.
+reason and acked with the batch. A batch whose handling fails is retried with backoff; if
+it still fails, the exception propagates, nothing is acked and the entries stay pending,
+to be claimed and retried one by one (``shared.recovery``) until they pass or are parked.
 """
 
 from __future__ import annotations
@@ -185,4 +185,5 @@ class Follower:
         applied = events.applied if isinstance(events, Batch) else [read(e) for e in events]
         self.metrics.handling_seconds(self.stream).observe(time.perf_counter() - started)
         self.metrics.consumed(self.stream).inc(len(applied))
-        info_each("event applied", {"stream": self.stream}, APPLIED_FIELDS, applied)
+        if applied:  # a batch of refused entries only: nothing was applied
+            info_each("event applied", {"stream": self.stream}, APPLIED_FIELDS, applied)

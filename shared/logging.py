@@ -9,13 +9,23 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import structlog
 
-_fast: dict[str, object] = {}
-"""The JSON renderer and level configured last (what ``info_each`` renders with)."""
+
+@dataclass(frozen=True)
+class _JsonLines:
+    """What ``info_each`` renders with: the JSON configuration made last."""
+
+    renderer: structlog.typing.Processor
+    info_enabled: bool
+    file: TextIO
+
+
+_json_lines: _JsonLines | None = None
 
 
 def configure_logging(
@@ -36,9 +46,8 @@ def configure_logging(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     numeric = logging.getLevelNamesMapping()[level.upper()]
-    _fast.clear()
-    if as_json:
-        _fast.update(renderer=renderer, enabled=numeric <= logging.INFO, file=sys.stderr)
+    global _json_lines  # one logging configuration per process
+    _json_lines = _JsonLines(renderer, numeric <= logging.INFO, sys.stderr) if as_json else None
     structlog.configure(
         processors=[
             *shared,
@@ -86,13 +95,13 @@ def info_each(
     batch is written at once: about 1 µs a line. Outside JSON mode, or while structlog is
     reconfigured (``capture_logs`` in tests), each line goes through structlog."""
     processors = structlog.get_config()["processors"]
-    renderer = _fast.get("renderer")
-    if renderer is None or not processors or processors[-1] is not renderer:
+    fast = _json_lines
+    if fast is None or not processors or processors[-1] is not fast.renderer:
         log = structlog.get_logger()
         for row in rows:
             log.info(message, **common, **dict(zip(fields, row, strict=True)))
         return
-    if not _fast["enabled"]:
+    if not fast.info_enabled:
         return
     rendered: Any = {"event": message, **common}
     for processor in processors:
@@ -100,9 +109,8 @@ def info_each(
     escape = encode_basestring_ascii
     head = str(rendered).removesuffix("}").replace("%", "%%")
     template = head + "".join(f", {escape(name)}: %s" for name in fields) + "}\n"
-    file: Any = _fast["file"]
-    file.write("".join([template % tuple(map(escape, row)) for row in rows]))
-    file.flush()
+    fast.file.write("".join([template % tuple(map(escape, row)) for row in rows]))
+    fast.file.flush()
 
 
 def _drop_color_message(
