@@ -135,6 +135,24 @@ class EventLog:
             if len(page) < page_size:
                 return
 
+    async def read_at(self, wanted: Sequence[tuple[str, str, str]]) -> list[StoredEvent | None]:
+        """The events at these (stream, event type, position)s, read in one round trip: None
+        where the log no longer holds the entry (trimmed by hand); ``MalformedEvent`` if one
+        no longer parses."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for stream, _, position in wanted:
+                pipe.xrange(stream, min=position, max=position)
+            replies = await pipe.execute() if wanted else []
+        found: list[StoredEvent | None] = []
+        for (stream, kind, position), reply in zip(wanted, replies, strict=True):
+            try:
+                found.append(
+                    decode_entry(stream, reply[0][0], reply[0][1], kind) if reply else None
+                )
+            except MalformedEvent as error:
+                raise MalformedEvent(f"entry {position} of {stream}: {error}") from error
+        return found
+
     async def read_events(
         self, stream: str, event_type: str, after: str = "0-0", page_size: int = 10_000
     ) -> AsyncIterator[tuple[list[StoredEvent], list[Poison]]]:

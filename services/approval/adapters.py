@@ -25,7 +25,7 @@ from typing import cast
 import structlog
 from redis.asyncio import Redis
 
-from shared.eventlog import EventLog, decode_entry, text
+from shared.eventlog import EventLog, text
 from shared.events import CloudEvent, StoredEvent, TaskRegistered
 from shared.tasks import KnownTask, TaskStatus
 
@@ -139,18 +139,14 @@ class ApprovalStore:
         """The registrations at these positions of ``tasks:registered``, read in one round
         trip (None where the log no longer holds one: it was trimmed by hand)."""
         stream = self.log.keys.registered
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for position in positions:
-                pipe.xrange(stream, min=position, max=position)
-            replies = await pipe.execute() if positions else []
+        read = await self.log.read_at([(stream, "TaskRegistered", p) for p in positions])
         found: list[CloudEvent[TaskRegistered] | None] = []
-        for position, reply in zip(positions, replies, strict=True):
-            if not reply:
+        for position, stored in zip(positions, read, strict=True):
+            if stored is None:
                 logger.error("registration missing from the log", stream=stream, position=position)
-                found.append(None)
-                continue
-            event = decode_entry(stream, reply[0][0], reply[0][1], "TaskRegistered").event
-            found.append(cast("CloudEvent[TaskRegistered]", event))
+            found.append(
+                None if stored is None else cast("CloudEvent[TaskRegistered]", stored.event)
+            )
         return found
 
     async def record(self, decision: Decision) -> str:

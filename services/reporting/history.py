@@ -7,11 +7,11 @@ from their streams by the positions its facts keep (one pipelined XRANGE per eve
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from shared.eventlog import EventLog, RawFields, decode_entry
+from shared.eventlog import EventLog
 from shared.events import MalformedEvent, ProgressStatus, StoredEvent, TaskRegistered
 
 from .domain import TaskFacts, task_view
@@ -95,16 +95,13 @@ async def _read_back(log: EventLog, facts: tuple[Fact, ...]) -> list[StoredEvent
         elif isinstance(fact, ProgressReport):
             stream, kind = keys.progress, "ProgressLogged"
         wanted.append((stream, kind, "{}-{}".format(*fact.position)))
-    async with log.redis.pipeline(transaction=False) as pipe:
-        for stream, _, position in wanted:
-            pipe.xrange(stream, min=position, max=position)
-        replies = cast("list[list[tuple[bytes, RawFields]]]", await pipe.execute())
+    try:
+        read = await log.read_at(wanted)
+    except MalformedEvent as error:  # it parsed when it was applied: the log was altered
+        raise HistoryUnavailable(str(error)) from error
     events = []
-    for (stream, kind, position), reply in zip(wanted, replies, strict=True):
-        if not reply:
+    for (stream, _, position), stored in zip(wanted, read, strict=True):
+        if stored is None:
             raise HistoryUnavailable(f"entry {position} of {stream} is no longer in the log")
-        try:
-            events.append(decode_entry(stream, reply[0][0], reply[0][1], kind))
-        except MalformedEvent as error:  # it parsed when it was applied: the log was altered
-            raise HistoryUnavailable(f"entry {position} of {stream}: {error}") from error
+        events.append(stored)
     return events
