@@ -53,6 +53,24 @@ class ServiceSettings(BaseSettings):
     timezone: str = Field(
         default="Asia/Ho_Chi_Minh", description="where 'today' and 'end of a day' are reckoned"
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="OIDC_ISSUER: also accept JWT access tokens from this OpenID Connect issuer",
+    )
+    oidc_audience: str | None = Field(
+        default=None, description="OIDC_AUDIENCE: the audience (aud) an access token must carry"
+    )
+    oidc_person_claim: str = Field(
+        default="sub", description="OIDC_PERSON_CLAIM: the claim naming the person"
+    )
+    oidc_roles_claim: str = Field(
+        default="roles",
+        description="OIDC_ROLES_CLAIM: the claim listing roles; a dotted path reaches into "
+        "nested claims (Keycloak: realm_access.roles)",
+    )
+    oidc_unit_claim: str | None = Field(
+        default=None, description="OIDC_UNIT_CLAIM: the claim naming the person's unit, if any"
+    )
 
     @field_validator("timezone")
     @classmethod
