@@ -12,46 +12,59 @@ from shared.keys import Keys
 
 PREFIX = "{prefix}"
 KEYS = Keys(PREFIX)
-STREAMS = {**KEYS.event_streams, "DeadLetter": KEYS.dead_letter}
-CHANNELS = {
-    "TaskRegistered": "tasksRegistered",
-    "TaskApproved": "tasksApproved",
-    "TaskRejected": "tasksRejected",
-    "ProgressLogged": "tasksProgress",
-    "DeadLetter": "deadLetter",
-}
+STREAMS = {**KEYS.streams, "DeadLetter": KEYS.dead_letter, "DeadLetterReplayed": KEYS.dead_letter}
 SUMMARIES = {
     "TaskRegistered": "A leader registered a breakthrough or creative task with its targets.",
     "TaskApproved": "The Standing Committee approved a registered task.",
     "TaskRejected": "The Standing Committee rejected a registered task, with a reason.",
     "ProgressLogged": "The registrant reported progress (cumulative values) on an approved task.",
-    "DeadLetter": "A consumer gave up on a stream entry; the original is kept in `data.fields`.",
+    "TaskAmended": "The registrant amended a pending or returned task (it is pending again).",
+    "TaskWithdrawn": "The registrant withdrew a pending or returned task (its slot is freed).",
+    "TaskReturned": "The Standing Committee returned a registration for revision, with a reason.",
+    "TaskSelfAssessed": "The registrant self-assessed an approved task (the latest counts).",
+    "TaskEvaluated": "The Standing Committee rated an approved task on the four levels.",
+    "YearClosed": "The year was closed: nothing more is written for it; its reports are final.",
+    "RosterPublished": "The roster of a year: the units and leaders expected to register.",
+    "DeadLetter": "A reader gave up on a stream entry; the original is kept in `data.fields`.",
+    "DeadLetterReplayed": "An operator appended a dead letter's original entry to its stream "
+    "again (`actor`: who).",
 }
 WRITERS = {
     "TaskRegistered": ["registration"],
+    "TaskAmended": ["registration"],
+    "TaskWithdrawn": ["registration"],
+    "ProgressLogged": ["registration"],
+    "TaskSelfAssessed": ["registration"],
+    "RosterPublished": ["registration"],
     "TaskApproved": ["approval"],
     "TaskRejected": ["approval"],
-    "ProgressLogged": ["registration"],
-    "DeadLetter": ["registration", "approval", "reporting"],
+    "TaskReturned": ["approval"],
+    "TaskEvaluated": ["approval"],
+    "YearClosed": ["approval"],
+    "DeadLetter": ["reporting"],
+    "DeadLetterReplayed": ["operators"],
 }
-READERS = {
-    "TaskRegistered": ["approval", "reporting"],
-    "TaskApproved": ["registration", "reporting"],
-    "TaskRejected": ["registration", "reporting"],
-    "ProgressLogged": ["reporting"],
+READERS = {name: ["reporting"] for name in KEYS.streams} | {
     "DeadLetter": [],
+    "DeadLetterReplayed": [],
 }
 HOW_READ = {
-    "registration": "in consumer group `{prefix}.registration` (replicas compete)",
-    "approval": "in consumer group `{prefix}.approval` (replicas compete)",
     "reporting": "without a group: every replica reads every entry into its own projection",
 }
 INFO = (
     "The event log of the breakthrough-tasks system: one Redis stream per event type, never "
     "trimmed. Every entry has exactly two fields: `type` (the event type) and `event` (a "
-    "CloudEvents 1.0 JSON document, UTF-8). Order holds within one stream only. Deliveries "
-    "are at least once: skip an event whose `id` you have seen. See docs/subscribing.md."
+    "CloudEvents 1.0 JSON document, UTF-8). Order holds within one stream only; a task's "
+    "events are stamped with increasing `time`, so (time, id) orders them across streams. "
+    "Deliveries are at least once: skip an event whose `id` you have seen. Every event names "
+    "who made it in the extension attributes `actor` and `actorrole`. See docs/subscribing.md."
 )
+
+
+def channel_of(name: str) -> str:
+    """The channel id of an event type's stream (``tasks:self-assessed`` -> tasksSelfAssessed)."""
+    words = STREAMS[name].removeprefix(PREFIX + ":").replace("-", ":").split(":")
+    return words[0] + "".join(word.capitalize() for word in words[1:])
 
 
 def _refs_to_components(node: Any) -> Any:
@@ -99,19 +112,28 @@ def _message(name: str) -> dict[str, Any]:
     }
 
 
-def _channel(name: str) -> dict[str, Any]:
+def _channel(names: list[str]) -> dict[str, Any]:
+    address = STREAMS[names[0]]
     return {
-        "address": STREAMS[name],
-        "title": f"{STREAMS[name]} stream",
-        "description": f"Redis stream of `{name}` entries. {SUMMARIES[name]}",
+        "address": address,
+        "title": f"{address} stream",
+        "description": " ".join(f"`{name}` entries: {SUMMARIES[name]}" for name in names),
         "parameters": {"prefix": {"$ref": "#/components/parameters/prefix"}},
-        "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+        "messages": {name: {"$ref": f"#/components/messages/{name}"} for name in names},
     }
+
+
+def _channels() -> dict[str, list[str]]:
+    channels: dict[str, list[str]] = {}
+    for name in STREAMS:
+        channels.setdefault(channel_of(name), []).append(name)
+    return channels
 
 
 def _operations() -> dict[str, Any]:
     operations: dict[str, Any] = {}
-    for name, channel in CHANNELS.items():
+    for name in STREAMS:
+        channel = channel_of(name)
         target = {
             "channel": {"$ref": f"#/channels/{channel}"},
             "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"}],
@@ -134,7 +156,7 @@ def asyncapi_document() -> dict[str, Any]:
         "asyncapi": "3.0.0",
         "info": {
             "title": "Breakthrough tasks: event log",
-            "version": str(SCHEMA_VERSION),
+            "version": f"{SCHEMA_VERSION}.1",
             "description": INFO,
         },
         "defaultContentType": "application/json",
@@ -145,11 +167,11 @@ def asyncapi_document() -> dict[str, Any]:
                 "description": "The Redis named by REDIS_URL (AUTH with its password).",
             }
         },
-        "channels": {channel: _channel(name) for name, channel in CHANNELS.items()},
+        "channels": {channel: _channel(names) for channel, names in _channels().items()},
         "operations": _operations(),
         "components": {
             "schemas": _schemas(),
-            "messages": {name: _message(name) for name in CHANNELS},
+            "messages": {name: _message(name) for name in STREAMS},
             "parameters": {
                 "prefix": {
                     "default": "breakthrough",

@@ -1,89 +1,47 @@
-"""The published event contracts, generated from the event models in ``shared.events``: one
-JSON Schema per event type (``docs/schemas/<Type>.json``, draft 2020-12) and an AsyncAPI 3.0
-document of every stream (``docs/asyncapi.json``, see ``shared.asyncapi``).
+"""The published event contracts, generated from the structs in ``shared.events`` that every
+reader decodes with: one JSON Schema per event type (``docs/schemas/<Type>.json``, draft
+2020-12) and an AsyncAPI 3.0 document of every stream (``docs/asyncapi.json``, see
+``shared.asyncapi``).
 
     python -m shared.contracts           # (re)write the files
     python -m shared.contracts --check   # exit 1 when the committed files differ (CI)
 
-A schema describes the ``event`` field of a stream entry as the services write it: every
-property listed is always present (possibly ``null``). The shape of a ``schemaversion`` never
-changes (contract: any change is a new version); readers still ignore unknown properties.
+A schema accepts exactly the documents ``shared.eventlog.decode_entry`` accepts (a
+differential property test holds the two to the same verdict): the services always write
+every property; a property with a default may be absent from a document another writer
+made. The shape of a ``schemaversion`` never changes; readers ignore unknown properties.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
-from pydantic.json_schema import GenerateJsonSchema
+import msgspec
 
-from shared.events import DATA_MODELS, SCHEMA_VERSION, CloudEvent, Frozen
+from shared.events import DATA_TYPES, PARKED_TYPES, SCHEMA_VERSION, Event
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-
-class DeadLetter(Frozen):
-    """``data`` of a DeadLetter event (shared.eventlog.dead_letter_document)."""
-
-    stream: str = Field(description="the stream the entry was read from")
-    entry_id: str = Field(description="the entry's id in that stream")
-    group: str = Field(description="the consumer group (or reader) that gave up on it")
-    consumer: str = Field(description="the consumer that parked it")
-    error: str = Field(description="why it could not be handled")
-    delivery_count: int = Field(description="how often it had been delivered")
-    fields: dict[str, str] = Field(description="the entry's original fields, as text")
-
-
-class DeadLetterEvent(Frozen):
-    """The envelope of a DeadLetter event, as ``dead_letter_document`` writes it."""
-
-    specversion: Literal["1.0"] = "1.0"
-    id: str
-    source: str
-    type: Literal["DeadLetter"] = "DeadLetter"
-    subject: str = Field(description="<stream>/<entry id> of the entry given up on")
-    time: datetime
-    datacontenttype: Literal["application/json"] = "application/json"
-    schemaversion: int = SCHEMA_VERSION
-    correlationid: str
-    causationid: str | None = None
-    data: DeadLetter
-
-
-TYPES: dict[str, type[BaseModel]] = {**DATA_MODELS, "DeadLetter": DeadLetter}
-
-
-def envelope(event_type: str) -> type[BaseModel]:
-    if event_type == "DeadLetter":
-        return DeadLetterEvent
-    generic: Any = CloudEvent
-    model: type[BaseModel] = generic[DATA_MODELS[event_type]]
-    return model
-
-
-class WireSchema(GenerateJsonSchema):
-    """Serialization-mode schemas in which every written field is required."""
-
-    def field_is_required(self, field: Any, total: bool) -> bool:
-        return self.mode == "serialization" or super().field_is_required(field, total)
+TYPES: dict[str, type[Any]] = {**DATA_TYPES, **PARKED_TYPES}
 
 
 def event_schema(event_type: str) -> dict[str, Any]:
-    """The JSON Schema of the ``event`` field of a ``event_type`` stream entry."""
-    options: dict[str, Any] = {"mode": "serialization", "schema_generator": WireSchema}
-    schema = envelope(event_type).model_json_schema(**options)
+    """The JSON Schema of the ``event`` field of an ``event_type`` stream entry."""
+    envelope: Any = Event[TYPES[event_type]]  # type: ignore[valid-type]
+    (top,), components = msgspec.json.schema_components([envelope], ref_template="#/$defs/{name}")
+    name = top["$ref"].rsplit("/", 1)[-1]
+    schema = components.pop(name)
     properties = schema["properties"]
     properties["type"] = {"const": event_type, "type": "string"}
-    properties["schemaversion"] = {"const": SCHEMA_VERSION, "type": "integer"}
+    properties["schemaversion"] = {"const": SCHEMA_VERSION, "type": "integer", "default": 1}
     description = (
         f"The `event` field of a `{event_type}` stream entry: a CloudEvents 1.0 document "
-        f"(structured mode, UTF-8), schemaversion {SCHEMA_VERSION}: every property listed is "
-        "always present. Ignore properties you do not know."
+        f"(structured mode, UTF-8), schemaversion {SCHEMA_VERSION}. The services write every "
+        "property; one with a default may be absent from a document another writer made. "
+        "Ignore properties you do not know."
     )
     return {
         "$schema": DRAFT,
@@ -92,7 +50,7 @@ def event_schema(event_type: str) -> dict[str, Any]:
         "type": "object",
         "properties": properties,
         "required": schema["required"],
-        "$defs": dict(sorted(schema["$defs"].items())),
+        "$defs": dict(sorted(components.items())),
     }
 
 

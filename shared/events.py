@@ -1,23 +1,28 @@
-"""The public event documents (contract v1): four event types in a CloudEvents 1.0 envelope.
+"""The public event documents (contract 1.1): every event type, in a CloudEvents 1.0 envelope.
 
 Each Redis stream entry has exactly two fields, ``type`` and ``event``; ``event`` is the
-envelope below serialised as UTF-8 JSON. Event models are frozen and tolerate unknown
-fields, so a reader keeps working when a later minor version adds one; the rules a
-*request* must satisfy live in the services' command models, not here.
+envelope serialised as UTF-8 JSON. The types here are msgspec structs: frozen, not tracked by
+the garbage collector (they hold no cycles), decoded straight from the bytes Redis returns.
+They describe the *shape* of a document and tolerate unknown fields, so a reader keeps working
+when a later minor version adds one; the rules a *request* must satisfy (lengths, limits,
+who may act) live at the HTTP edge and in ``shared.lifecycle``. A reader decodes an entry
+with ``shared.log.decode_entry`` (one place, one decoder per type).
 """
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar, cast
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
 
 SCHEMA_VERSION = 1
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+Quantity = int | float
+"""A target or an actual. The API accepts finite numbers up to 1e15 in size; a reader takes
+any JSON number it can hold (ints of any size, finite floats) and never fails on one."""
 
 
 class Level(StrEnum):
@@ -53,38 +58,54 @@ class ProgressStatus(StrEnum):
     at_risk = "at_risk"
 
 
-Quantity = Annotated[int | float, Field(allow_inf_nan=False)]
+class Rating(StrEnum):
+    """The four levels used for cadres, best first."""
+
+    excellent = "excellent"  # Hoàn thành xuất sắc nhiệm vụ
+    good = "good"  # Hoàn thành tốt nhiệm vụ
+    completed = "completed"  # Hoàn thành nhiệm vụ
+    not_completed = "not_completed"  # Không hoàn thành nhiệm vụ
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+class Value(msgspec.Struct, frozen=True, gc=False, kw_only=True):
+    """A part of an event's data."""
 
 
-class Registrant(Frozen):
+class Registrant(Value, frozen=True, gc=False, kw_only=True):
     id: str
     name: str
     position: str
     level: Level
 
 
-class Unit(Frozen):
+class Unit(Value, frozen=True, gc=False, kw_only=True):
     code: str
     name: str
 
 
-class Target(Frozen):
+class Target(Value, frozen=True, gc=False, kw_only=True):
     metric: str
     unit: str
     target: Quantity
     direction: Direction = Direction.at_least
 
 
-class Actual(Frozen):
+class Actual(Value, frozen=True, gc=False, kw_only=True):
     metric: str
     value: Quantity
 
 
-class TaskRegistered(Frozen):
+class Leader(Value, frozen=True, gc=False, kw_only=True):
+    """A leader on a year's roster, expected to register."""
+
+    id: str
+    name: str
+    position: str
+    level: Level
+    unit: str
+
+
+class TaskRegistered(Value, frozen=True, gc=False, kw_only=True):
     task_id: str
     year: int
     registrant: Registrant
@@ -95,27 +116,58 @@ class TaskRegistered(Frozen):
     kind: Kind
     targets: tuple[Target, ...]
     deadline: date
-    registered_at: datetime
+    registered_at: Moment
 
 
-class TaskApproved(Frozen):
+class TaskAmended(Value, frozen=True, gc=False, kw_only=True):
+    """The registration as amended; every field of ``TaskRegistered``'s data."""
+
+    task_id: str
+    year: int
+    registrant: Registrant
+    unit: Unit
+    title: str
+    description: str = ""
+    category: Category
+    kind: Kind
+    targets: tuple[Target, ...]
+    deadline: date
+    amended_at: Moment
+
+
+class TaskWithdrawn(Value, frozen=True, gc=False, kw_only=True):
+    task_id: str
+    year: int
+    reason: str
+    withdrawn_at: Moment
+
+
+class TaskApproved(Value, frozen=True, gc=False, kw_only=True):
     task_id: str
     year: int
     decided_by: str
     reference: str | None = None
     note: str | None = None
-    approved_at: datetime
+    approved_at: Moment
 
 
-class TaskRejected(Frozen):
+class TaskRejected(Value, frozen=True, gc=False, kw_only=True):
     task_id: str
     year: int
     decided_by: str
     reason: str
-    rejected_at: datetime
+    rejected_at: Moment
 
 
-class ProgressLogged(Frozen):
+class TaskReturned(Value, frozen=True, gc=False, kw_only=True):
+    task_id: str
+    year: int
+    decided_by: str
+    reason: str
+    returned_at: Moment
+
+
+class ProgressLogged(Value, frozen=True, gc=False, kw_only=True):
     task_id: str
     year: int
     reported_at: date
@@ -124,48 +176,150 @@ class ProgressLogged(Frozen):
     note: str | None = None
 
 
-EventData = TaskRegistered | TaskApproved | TaskRejected | ProgressLogged
-EventType = Literal["TaskRegistered", "TaskApproved", "TaskRejected", "ProgressLogged"]
-DATA_MODELS: dict[str, type[EventData]] = {
-    "TaskRegistered": TaskRegistered,
-    "TaskApproved": TaskApproved,
-    "TaskRejected": TaskRejected,
-    "ProgressLogged": ProgressLogged,
+class TaskSelfAssessed(Value, frozen=True, gc=False, kw_only=True):
+    task_id: str
+    year: int
+    rating: Rating
+    summary: str
+    assessed_at: Moment
+
+
+class TaskEvaluated(Value, frozen=True, gc=False, kw_only=True):
+    task_id: str
+    year: int
+    rating: Rating
+    decided_by: str
+    reference: str | None = None
+    note: str | None = None
+    evaluated_at: Moment
+
+
+class YearClosed(Value, frozen=True, gc=False, kw_only=True):
+    year: int
+    decided_by: str
+    reference: str | None = None
+    closed_at: Moment
+
+
+class RosterPublished(Value, frozen=True, gc=False, kw_only=True):
+    year: int
+    units: tuple[Unit, ...]
+    leaders: tuple[Leader, ...]
+
+
+class DeadLetter(Value, frozen=True, gc=False, kw_only=True):
+    """A stream entry a reader gave up on; the original is kept in ``fields``."""
+
+    stream: str
+    entry_id: str
+    group: str
+    consumer: str
+    error: str
+    delivery_count: int
+    fields: dict[str, str]
+
+
+class DeadLetterReplayed(Value, frozen=True, gc=False, kw_only=True):
+    """A dead letter's original entry appended to its stream again, after a fix."""
+
+    dead_letter_id: str
+    stream: str
+    position: str
+    replayed_by: str
+
+
+TaskData = (
+    TaskRegistered
+    | TaskAmended
+    | TaskWithdrawn
+    | TaskApproved
+    | TaskRejected
+    | TaskReturned
+    | ProgressLogged
+    | TaskSelfAssessed
+    | TaskEvaluated
+)
+YearData = YearClosed | RosterPublished
+EventData = TaskData | YearData
+
+STREAMS: dict[str, str] = {
+    "TaskRegistered": "tasks:registered",
+    "TaskApproved": "tasks:approved",
+    "TaskRejected": "tasks:rejected",
+    "ProgressLogged": "tasks:progress",
+    "TaskAmended": "tasks:amended",
+    "TaskWithdrawn": "tasks:withdrawn",
+    "TaskReturned": "tasks:returned",
+    "TaskSelfAssessed": "tasks:self-assessed",
+    "TaskEvaluated": "tasks:evaluated",
+    "YearClosed": "years",
+    "RosterPublished": "roster",
+}
+"""Event type -> its stream's key after ``<STREAM_PREFIX>:`` (one stream per type)."""
+
+DATA_TYPES: dict[str, type[EventData]] = {
+    cls.__name__: cls
+    for cls in (
+        TaskRegistered,
+        TaskApproved,
+        TaskRejected,
+        ProgressLogged,
+        TaskAmended,
+        TaskWithdrawn,
+        TaskReturned,
+        TaskSelfAssessed,
+        TaskEvaluated,
+        YearClosed,
+        RosterPublished,
+    )
 }
 
-D = TypeVar("D", TaskRegistered, TaskApproved, TaskRejected, ProgressLogged)
+PARKED_TYPES: dict[str, type[DeadLetter | DeadLetterReplayed]] = {
+    "DeadLetter": DeadLetter,
+    "DeadLetterReplayed": DeadLetterReplayed,
+}
+"""The types of the dead-letter stream's entries."""
+
+D = TypeVar("D", bound=EventData | DeadLetter | DeadLetterReplayed)
 
 
-class CloudEvent(Frozen, Generic[D]):
-    """The structured-mode CloudEvents document stored in the ``event`` field."""
+class Event(msgspec.Struct, Generic[D], frozen=True, gc=False, kw_only=True):
+    """The structured-mode CloudEvents document stored in an entry's ``event`` field."""
 
     specversion: Literal["1.0"] = "1.0"
     id: str
     source: str
-    type: EventType
+    type: str
     subject: str
-    time: datetime
+    time: Moment
     datacontenttype: Literal["application/json"] = "application/json"
     schemaversion: int = SCHEMA_VERSION
     correlationid: str
     causationid: str | None = None
     actor: str | None = None
-    """Extension: the name of the token that wrote the event (never the token itself)."""
+    """Extension: who made the event: a person's id, or a service's name."""
     actorrole: str | None = None
-    """Extension: the role that token acted in."""
+    """Extension: the role they acted in (registrant, approver, viewer, admin)."""
     data: D
 
 
-AnyEvent = (
-    CloudEvent[TaskRegistered]
-    | CloudEvent[TaskApproved]
-    | CloudEvent[TaskRejected]
-    | CloudEvent[ProgressLogged]
-)
+AnyEvent = Event[Any]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def subject_of(data: EventData | DeadLetter | DeadLetterReplayed) -> str:
+    """A task event's subject is its task id; a year event's, the year; a dead letter's, the
+    entry it is about."""
+    if isinstance(data, YearClosed | RosterPublished):
+        return str(data.year)
+    if isinstance(data, DeadLetter):
+        return f"{data.stream}/{data.entry_id}"
+    if isinstance(data, DeadLetterReplayed):
+        return data.dead_letter_id
+    return data.task_id
 
 
 def new_event(
@@ -173,83 +327,34 @@ def new_event(
     *,
     source: str,
     correlation_id: str,
+    time: datetime,
+    actor: str | None = None,
+    actor_role: str | None = None,
     causation_id: str | None = None,
-    time: datetime | None = None,
-) -> CloudEvent[D]:
+) -> Event[D]:
     """Wrap ``data`` in a new envelope with a fresh unique ``id``."""
-    envelope: Any = CloudEvent
-    event = envelope[type(data)](
+    return Event(
         id=str(uuid.uuid4()),
         source=source,
         type=type(data).__name__,
-        subject=data.task_id,
-        time=time or utc_now(),
+        subject=subject_of(data),
+        time=time,
         correlationid=correlation_id,
         causationid=causation_id,
+        actor=actor,
+        actorrole=actor_role,
         data=data,
     )
-    return cast("CloudEvent[D]", event)
 
 
-_ENVELOPES: dict[str, Any] = {
-    name: cast("Any", CloudEvent)[model] for name, model in DATA_MODELS.items()
-}
-"""The four parametrised envelope classes, built once (``CloudEvent[model]`` per call costs
-a cache lookup keyed on the generic's arguments)."""
+_ENCODER = msgspec.json.Encoder()
 
 
-class MalformedEvent(ValueError):
-    """A stream entry that is not a valid event document of the expected type."""
+def encode(event: AnyEvent) -> bytes:
+    """The ``event`` field of a stream entry: every property present, UTF-8 JSON."""
+    return _ENCODER.encode(event)
 
 
-def parse_event(type_field: str, document: str | bytes, expected: str | None = None) -> AnyEvent:
-    """Validate one stream entry's ``type`` and ``event`` fields into a typed envelope."""
-    envelope = _ENVELOPES.get(type_field)
-    if envelope is None:
-        raise MalformedEvent(f"unknown event type {type_field[:80]!r}")
-    if expected is not None and type_field != expected:
-        raise MalformedEvent(f"a {type_field} entry in the {expected} stream")
-    try:
-        event: AnyEvent = envelope.model_validate_json(document)
-    except ValueError as error:
-        raise MalformedEvent(f"invalid {type_field} document: {error}") from error
-    if event.type != type_field:
-        raise MalformedEvent(f"field type {type_field!r} but document type {event.type!r}")
-    if event.schemaversion != SCHEMA_VERSION:
-        raise MalformedEvent(f"unsupported schemaversion {event.schemaversion}")
-    return event
-
-
-def event_dict(event: AnyEvent) -> dict[str, Any]:
-    """The envelope as JSON-ready primitives (what a plain JSON reader sees)."""
-    return event.model_dump(mode="json")
-
-
-Position = tuple[int, int]
-
-
-MAX_ID_PART = 2**64 - 1
-_POSITION = re.compile(r"^(\d{1,20})(?:-(\d{1,20}))?$")
-
-
-def is_position(text: str) -> bool:
-    """Whether ``text`` is a stream entry id Redis accepts ("<ms>" or "<ms>-<seq>", 64-bit)."""
-    match = _POSITION.match(text)
-    if match is None:
-        return False
-    return all(int(part or 0) <= MAX_ID_PART for part in match.groups())
-
-
-def position_key(position: str) -> Position:
-    """Order stream entry ids ("<ms>-<seq>") numerically; "0" and "0-0" are the start."""
-    ms, _, seq = position.partition("-")
-    return int(ms), int(seq or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    """An event as read back from the log: which stream, at which entry id."""
-
-    stream: str
-    position: str
-    event: AnyEvent
+def as_builtins(value: object) -> Any:
+    """A struct (or an event) as JSON-ready primitives, what a plain JSON reader sees."""
+    return msgspec.to_builtins(value)

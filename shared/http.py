@@ -1,52 +1,140 @@
-"""What every service's HTTP API shares: probes, metrics, correlation ids, error answers."""
+"""What every service's HTTP API shares: probes, metrics, correlation ids, and the one error
+shape of every route.
+
+Every refusal, whatever its status (401, 403, 404, 409, 413, 422, 503...), answers
+``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}``: FastAPI's own shape for a 422,
+used for all of them. ``type`` is a stable code (``quota``, ``wrong_state``, ``missing``...)
+that a client may translate; ``msg`` says it in English. A refusal never echoes the input it
+refuses (an input JSON cannot hold, such as NaN, must not turn a 422 into a 500).
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.commands import Refusal
-from shared.idempotency import BadIdempotencyKey, IdempotencyConflict
+from shared.auth import Forbidden, ProviderUnavailable, Unauthenticated
 from shared.limits import BodyLimit
 from shared.metrics import Metrics
+from shared.refusals import Refusal
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _CORRELATION_NAME = CORRELATION_HEADER.lower().encode()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 Readiness = Callable[[], Awaitable[str | None]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 logger = structlog.get_logger()
 
 
-class ApiError(Exception):
-    """A refusal with a status and a message for the client; nothing was written."""
-
-    def __init__(self, status: int, message: str | list[dict[str, Any]]) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class Problem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
 
 
-def refused(error: Refusal) -> ApiError:
-    """The answer to a refusal: 422s in FastAPI's own shape, other statuses as a message."""
-    if error.status == 422:
-        detail = [{"loc": ["body", *error.field], "msg": error.message, "type": "value_error"}]
-        return ApiError(422, detail)
-    return ApiError(error.status, error.message)
+class ErrorBody(BaseModel):
+    """Every refusal's body: what is wrong, where, and a stable code for it."""
+
+    detail: list[Problem]
+
+
+STATUS_TEXT = {
+    401: "no valid bearer token",
+    403: "the caller may not do this",
+    404: "no such resource",
+    409: "refused by the state it meets (a task's state, a closed year, a quota...)",
+    413: "request body too large",
+    422: "the request is malformed or breaks a rule",
+    503: "the event log (Redis) or the identity provider is unavailable, or still starting",
+}
+
+
+UNREADABLE_BODY = (
+    "the body cannot be read as JSON: nested too deeply, or a number with too many digits"
+)
+
+
+def answers(*statuses: int, validated: bool = True) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the refusals a route may answer (401, 413, 503 always, and
+    422 for a route with parameters or a body to validate)."""
+    every = sorted({401, 413, 503, *statuses} | ({422} if validated else set()))
+    return {status: {"model": ErrorBody, "description": STATUS_TEXT[status]} for status in every}
+
+
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A static API token (API_TOKENS) or an access token of the province's "
+    "OpenID Connect provider",
+}
+OPEN = PROBES | {"/"}
+"""Routes anyone may call: the probes, and a page that asks for its token itself."""
+
+
+def declare_bearer(app: FastAPI) -> None:
+    """State the bearer scheme in the OpenAPI document, on every route but the open ones.
+
+    Declared here rather than by a FastAPI security dependency on each route: such a
+    dependency decides nothing here (``shared.auth`` reads the header itself, to answer 401
+    in the one error shape), and solving it cost a quarter of a registration's time."""
+    made = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = made()
+            schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes["HTTPBearer"] = BEARER
+            for path, operations in document.get("paths", {}).items():
+                if path not in OPEN:
+                    for operation in operations.values():
+                        operation["security"] = [{"HTTPBearer": []}]
+        return app.openapi_schema or made()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def publish_schemas(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Add ``models`` to the OpenAPI document's components (for bodies a route reads itself,
+    such as one that takes JSON or CSV)."""
+    made = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = made()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(schema.pop("$defs", {}))
+                schemas[model.__name__] = schema
+        return app.openapi_schema or made()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def problem(
+    status: int, message: str, code: str, loc: Sequence[str | int] = (), **headers: str
+) -> JSONResponse:
+    body = {"detail": [{"loc": list(loc), "msg": message, "type": code}]}
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 def correlation_id(request: Request) -> str:
@@ -54,7 +142,27 @@ def correlation_id(request: Request) -> str:
     return value
 
 
-PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+def _safe(value: Any) -> Any:
+    """Only what JSON holds: no NaN, no infinity, no lone surrogate."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63:
+        return "a very large integer"
+    return value
+
+
+def _validation(error: RequestValidationError) -> JSONResponse:
+    problems = [
+        {
+            "loc": [_safe(part) for part in item.get("loc", ())],
+            "msg": _safe(str(item.get("msg", "invalid"))),
+            "type": _safe(str(item.get("type", "value_error"))),
+        }
+        for item in error.errors()
+    ]
+    return JSONResponse({"detail": problems}, status_code=422)
 
 
 def service_app(
@@ -86,28 +194,49 @@ def service_app(
         await metrics.refresh()
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.exception_handler(ApiError)
-    async def answer(_request: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse({"detail": error.message}, status_code=error.status)
-
     @app.exception_handler(Refusal)
-    async def refusal(request: Request, error: Refusal) -> JSONResponse:
-        return await answer(request, refused(error))
+    async def refusal(_request: Request, error: Refusal) -> JSONResponse:
+        where = error.field[:1]
+        inside = where and where[0] in ("header", "query", "path")
+        loc = ["body", *error.field] if error.field and not inside else list(error.field)
+        return problem(error.status, error.message, error.code, loc)
 
-    @app.exception_handler(IdempotencyConflict)
-    async def key_reused(request: Request, error: IdempotencyConflict) -> JSONResponse:
-        return await answer(request, ApiError(409, str(error)))
+    @app.exception_handler(RequestValidationError)
+    async def malformed(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return _validation(error)
 
-    @app.exception_handler(BadIdempotencyKey)
-    async def bad_key(request: Request, error: BadIdempotencyKey) -> JSONResponse:
-        return await answer(request, ApiError(422, str(error)))
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 400:
+            # FastAPI's answer to a body its JSON reader raised on with anything but a
+            # JSONDecodeError: nesting past the recursion limit, an integer past Python's
+            # 4,300 digits. Malformed input, so a 422 like every other (a 400 is no status
+            # the documents list).
+            return problem(422, UNREADABLE_BODY, "json_invalid", ["body"])
+        if error.status_code == 413:
+            return problem(413, str(error.detail), "too_large", ["body"])
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return problem(error.status_code, str(error.detail), code)
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(_request: Request, error: Unauthenticated) -> JSONResponse:
+        return problem(401, str(error), "unauthenticated", **{"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_request: Request, error: Forbidden) -> JSONResponse:
+        return problem(403, str(error), "forbidden")
+
+    @app.exception_handler(ProviderUnavailable)
+    async def provider_down(_request: Request, error: ProviderUnavailable) -> JSONResponse:
+        return problem(503, str(error), "identity_provider_unavailable")
 
     async def unavailable(_request: Request, _error: Exception) -> JSONResponse:
         message = "the event log (Redis) is unavailable: nothing was written, retry later"
-        return JSONResponse({"detail": message}, status_code=503)
+        return problem(503, message, "log_unavailable")
 
     app.add_exception_handler(RedisConnectionError, unavailable)
     app.add_exception_handler(RedisTimeoutError, unavailable)
+    declare_bearer(app)
     app.add_middleware(Gate, starting=starting)
     app.add_middleware(Access, metrics=metrics)
     app.add_middleware(BodyLimit)
@@ -126,7 +255,7 @@ class Gate:
         if scope["type"] == "http" and scope["path"] not in PROBES:
             reason = self.starting()
             if reason:
-                answer = JSONResponse({"detail": f"not serving yet: {reason}"}, status_code=503)
+                answer = problem(503, f"not serving yet: {reason}", "starting")
                 await answer(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -181,11 +310,14 @@ def _route(scope: Scope) -> str:
 
 def _log_request(scope: Scope, route: str, status: int, elapsed: float) -> None:
     level = "warning" if status >= 500 else "info"
+    state = scope.get("state", {})
+    actor = state.get("actor")
     getattr(logger, level)(
         "request",
         method=scope["method"],
         route=route,
         status=status,
         duration_ms=round(elapsed * 1000, 2),
-        event_id=scope.get("state", {}).get("event_id"),
+        event_id=state.get("event_id"),
+        actor=getattr(actor, "id", None),
     )

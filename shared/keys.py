@@ -1,15 +1,18 @@
 """Every Redis key the system writes, derived from STREAM_PREFIX in one place.
 
-Stream names are public (contract). Private state that a Lua script touches together with a
-stream lives under a hash tag equal to that stream's name, e.g.
-``{breakthrough:tasks:registered}:live:2024:<registrant>``: Redis Cluster hashes only the tag,
-and the stream key itself (no braces) hashes as the whole name, so both land in one slot.
+Stream names are public (contract): ``<prefix>:tasks:registered`` and so on, one per event type
+(``shared.events.STREAMS``), and ``<prefix>:dead-letter``. The services' private state lives
+under one hash tag, ``{<prefix>}``: the task records, the registrants' slots, the pending
+queues, the closed years, the rosters and the idempotency records, which the scripts that
+append events read and write together, atomically.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+
+from shared.events import STREAMS
 
 
 def digest(text: str) -> str:
@@ -21,40 +24,43 @@ def digest(text: str) -> str:
 class Keys:
     prefix: str = "breakthrough"
 
-    @property
-    def registered(self) -> str:
-        return f"{self.prefix}:tasks:registered"
+    def stream(self, event_type: str) -> str:
+        return f"{self.prefix}:{STREAMS[event_type]}"
 
     @property
-    def approved(self) -> str:
-        return f"{self.prefix}:tasks:approved"
-
-    @property
-    def rejected(self) -> str:
-        return f"{self.prefix}:tasks:rejected"
-
-    @property
-    def progress(self) -> str:
-        return f"{self.prefix}:tasks:progress"
+    def streams(self) -> dict[str, str]:
+        """Event type -> stream key, for every event type."""
+        return {event_type: self.stream(event_type) for event_type in STREAMS}
 
     @property
     def dead_letter(self) -> str:
         return f"{self.prefix}:dead-letter"
 
-    @property
-    def event_streams(self) -> dict[str, str]:
-        """Event type -> stream key, for the four event streams."""
-        return {
-            "TaskRegistered": self.registered,
-            "TaskApproved": self.approved,
-            "TaskRejected": self.rejected,
-            "ProgressLogged": self.progress,
-        }
+    def private(self, *parts: str | int) -> str:
+        """A private key under the one hash tag (one Redis Cluster slot)."""
+        return "{" + self.prefix + "}:" + ":".join(map(str, parts))
 
-    def tagged(self, stream: str, *parts: str | int) -> str:
-        """A private key in the same Redis Cluster slot as ``stream``."""
-        return "{" + stream + "}:" + ":".join(map(str, parts))
+    def task(self, task_id: str) -> str:
+        return self.private("task", task_id)
+
+    def slots(self, year: int, registrant_key: str) -> str:
+        """The live tasks a registrant holds in a year (their quota)."""
+        return self.private("slots", year, digest(registrant_key))
+
+    def pending(self, year: int) -> str:
+        """The year's tasks waiting for a decision, scored by registration time."""
+        return self.private("pending", year)
+
+    @property
+    def closed_years(self) -> str:
+        return self.private("closed-years")
+
+    def roster(self, year: int) -> str:
+        return self.private("roster", year)
+
+    def idempotency(self, scope: str) -> str:
+        return self.private("idempotency", digest(scope))
 
     def group(self, service: str) -> str:
-        """The consumer group of one consuming service (shared by its replicas)."""
+        """The name a service reads the log under (its dead letters name it)."""
         return f"{self.prefix}.{service}"

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-class BodyTooLarge(Exception):
-    pass
+def too_large(max_bytes: int) -> str:
+    return f"request body over {max_bytes // 1024} KiB; nothing was written"
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while a body without ``Content-Length`` is read past the limit. An
+    ``HTTPException`` (413), so that a framework reading the body passes it on: FastAPI turns
+    any other error raised there into a 400 "There was an error parsing the body". Answered
+    by the app's handler for ``HTTPException`` where it has one, by ``BodyLimit`` otherwise."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, too_large(max_bytes))
 
 
 class BodyLimit:
@@ -39,7 +50,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -54,8 +65,9 @@ class BodyLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
+        message = too_large(self.max_bytes)
         body = json.dumps(
-            {"detail": f"request body over {self.max_bytes // 1024} KiB; nothing was written"}
+            {"detail": [{"loc": ["body"], "msg": message, "type": "too_large"}]}
         ).encode()
         await send(
             {

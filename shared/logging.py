@@ -62,7 +62,7 @@ def configure_logging(
     )
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
-    # Libraries that log through the standard library (uvicorn, faststream) go the same way.
+    # Libraries that log through the standard library (uvicorn, httpx) go the same way.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(

@@ -47,22 +47,9 @@ class Metrics:
             ["stream"],
             registry=self.registry,
         ).labels
-        self.handling_seconds = Histogram(
-            "event_batch_handling_seconds",
-            "Time to apply one batch of events",
-            ["stream"],
-            registry=self.registry,
-        ).labels
         self.lag = Gauge(
             "consumer_lag",
-            "Entries of a stream not yet delivered to this service: its consumer group's lag,"
-            " or for a follower without a group the entries after its own position",
-            ["stream"],
-            registry=self.registry,
-        ).labels
-        self.pending = Gauge(
-            "consumer_pending",
-            "Entries delivered to this service's consumer group and not yet acknowledged",
+            "Entries of a stream after the position this replica has applied (a follower)",
             ["stream"],
             registry=self.registry,
         ).labels

@@ -1,34 +1,34 @@
-"""One service process: its Redis client, event log, broker, followers and HTTP app, wired in
+"""One service process: its settings, Redis client, event log, callers and HTTP app, wired in
 one place. Nothing here does I/O until ``start``, which the app's lifespan runs in the
 background: the HTTP API answers (503 "starting") while Redis is awaited."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 import uvicorn
-from fastapi import FastAPI
-from faststream.redis import RedisBroker
+from fastapi import APIRouter, Depends, FastAPI
+from pydantic import BaseModel
 from redis.exceptions import RedisError
 
-from shared.auth import TokenError
+from shared.auth import Authenticator, Guard, TokenError, requires
 from shared.eventlog import EventLog, connect
-from shared.following import BatchHandler, Follower
-from shared.http import Lifespan, service_app
+from shared.http import Lifespan, answers, service_app
 from shared.keys import Keys
 from shared.logging import configure_logging
 from shared.metrics import Metrics
-from shared.observability import StreamGauges
-from shared.settings import Clock, NoTokens, ServiceSettings
+from shared.people import Actor, Role
+from shared.settings import Clock, NoTokens, ServiceSettings, authenticator
 
 logger = structlog.get_logger()
 Check = Callable[[], Awaitable[str | None]]
+Hook = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -38,11 +38,13 @@ class Runtime:
     keys: Keys = field(init=False)
     log: EventLog = field(init=False)
     metrics: Metrics = field(init=False)
-    broker: RedisBroker = field(init=False)
     clock: Clock = field(init=False)
-    followers: list[Follower] = field(default_factory=list, init=False)
+    callers: Authenticator = field(init=False)
     checks: list[Check] = field(default_factory=list, init=False)
-    on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list, init=False)
+    """Readiness checks besides Redis: each answers why the service is not ready, or None."""
+    on_start: list[Hook] = field(default_factory=list, init=False)
+    """Run once each, in order, before the service serves (retried while Redis is away)."""
+    on_stop: list[Hook] = field(default_factory=list, init=False)
     started: bool = field(default=False, init=False)
     _waiting_for: str = field(default="starting", init=False)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
@@ -52,82 +54,32 @@ class Runtime:
         self.metrics = Metrics(self.name)
         self.log = EventLog(connect(self.settings.redis_url), self.keys, self.name, self.metrics)
         self.clock = Clock(self.settings.timezone)
-        self.broker = RedisBroker(
-            self.settings.redis_url,
-            # through the root handler: one JSON line per record, like every other log line
-            logger=logging.getLogger("breakthrough.broker"),
-            log_level=logging.DEBUG,
-            graceful_timeout=5.0,
-        )
-        self.metrics.refreshers.append(StreamGauges(self.broker, self.log, self.metrics).refresh)
+        self.callers = authenticator(self.settings)
+        self.metrics.refreshers.append(self.read_gauges)
 
-    def follow(
-        self,
-        stream: str,
-        event_type: str,
-        handler: BatchHandler,
-        *,
-        after: str | None = None,
-        reached: Callable[[str], None] | None = None,
-    ) -> Follower:
-        """Follow ``stream`` in this service's consumer group, or alone from ``after``."""
-        grouped = after is None
-        follower = Follower(
-            log=self.log,
-            metrics=self.metrics,
-            stream=stream,
-            event_type=event_type,
-            handler=handler,
-            group=self.keys.group(self.name) if grouped else None,
-            consumer=self.settings.replica_name if grouped else None,
-            after=after or "$",
-            reached=reached,
-            pending_idle_ms=self.settings.pending_idle_ms,
-            max_deliveries=self.settings.max_deliveries,
-        )
-        follower.attach(self.broker, self.settings.batch_size)
-        self.followers.append(follower)
-        return follower
+    def requires(self, *roles: Role) -> Guard:
+        """A FastAPI dependency admitting callers with one of ``roles``, as an ``Actor``."""
+        return requires(self.callers)(*roles)
 
     async def start(self) -> None:
-        """Run the start hooks once each, prepare the followers and start the broker;
-        retried with backoff until Redis answers, so the process never exits for want of it."""
+        """Run the start hooks once each; retried with backoff until Redis answers, so the
+        process never exits for want of it."""
         delay, hooks = 0.2, list(self.on_start)
-        while not self.started:
+        while hooks:
             try:
-                while hooks:
-                    await hooks[0]()
-                    hooks.pop(0)
-                for follower in self.followers:
-                    await follower.prepare()
-                await self.broker.start()
+                await hooks[0]()
+                hooks.pop(0)
             except (RedisError, OSError, TimeoutError) as error:
                 self._waiting_for = f"starting: waiting for Redis ({error})"
                 logger.warning("start failed, retrying", error=str(error), retry_in=delay)
-                await self.broker.stop()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-                continue
-            self.started = True
-            # Everything built so far (FastAPI, pydantic schemas, a rebuilt projection) lives
-            # as long as the process: keep it out of the collector's full passes, which
-            # otherwise walk it all every so often in the middle of a request
-            gc.freeze()
-            logger.info("ready", followers=[f.stream for f in self.followers])
-        self._tasks.append(asyncio.create_task(self._upkeep()))
+        self.started = True
+        logger.info("ready")
 
-    async def _upkeep(self) -> None:
-        """Claim stale pending entries, keep checkpoints, revive lost groups; forever."""
-        interval = min(self.settings.pending_idle_ms / 2000, 5.0)
-        while True:
-            await asyncio.sleep(interval)
-            for follower in self.followers:
-                try:
-                    await follower.maintain()
-                except (RedisError, OSError) as error:
-                    logger.warning("upkeep failed", stream=follower.stream, error=str(error))
-                except Exception:
-                    logger.exception("upkeep failed", stream=follower.stream)
+    def background(self, job: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run ``job`` for as long as the service runs; stopped with it."""
+        self._tasks.append(asyncio.create_task(job()))
 
     def starting(self) -> str | None:
         """Why the service does not serve yet, or None once it does."""
@@ -137,8 +89,31 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.broker.stop()
+        for hook in self.on_stop:
+            await hook()
+        if self.callers.verifier is not None:
+            await self.callers.verifier.aclose()
         await self.log.redis.aclose()
+
+    async def read_gauges(self) -> None:
+        """At each scrape: ``redis_up``, and the length of every event stream and of the dead
+        letters. Redis away (or slower than 3 s): ``redis_up`` 0, the last lengths kept."""
+        keys = self.keys
+        streams = list(keys.streams.values())
+        try:
+            async with asyncio.timeout(3):
+                async with self.log.redis.pipeline(transaction=False) as pipe:
+                    for stream in [*streams, keys.dead_letter]:
+                        pipe.xlen(stream)
+                    *lengths, dead = await pipe.execute()
+        except (RedisError, OSError, TimeoutError) as error:
+            self.metrics.redis_up.set(0)
+            logger.warning("metrics refresh failed", error=str(error) or type(error).__name__)
+            return
+        for stream, length in zip(streams, lengths, strict=True):
+            self.metrics.stream_entries(stream).set(length)
+        self.metrics.dead_letter_entries.set(dead)
+        self.metrics.redis_up.set(1)
 
     async def readiness(self) -> str | None:
         if not self.started:
@@ -147,24 +122,24 @@ class Runtime:
             await self.log.redis.ping()
         except (RedisError, OSError) as error:
             return f"redis does not answer: {error}"
-        for follower in self.followers:
-            if not follower.running:
-                return f"the subscriber of {follower.stream} is not running"
         for check in self.checks:
             if reason := await check():
                 return reason
         return None
 
     def app(self, lifespan: Lifespan | None = None) -> FastAPI:
-        """The service's HTTP app: probes, metrics, refusals, the start-up gate."""
-        return service_app(
+        """The service's HTTP app: probes, metrics, refusals, the start-up gate, and
+        ``GET /me`` (who the caller's token stands for)."""
+        app = service_app(
             name=self.name,
             metrics=self.metrics,
             readiness=self.readiness,
             lifespan=lifespan or self.lifespan,
-            version="1",
+            version="1.1",
             starting=self.starting,
         )
+        app.include_router(me_route(self.requires()))
+        return app
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -177,24 +152,40 @@ class Runtime:
             logger.info("stopped")
 
 
-COLLECTOR_THRESHOLDS = (50_000, 50, 10)
-"""The cyclic collector's thresholds for a service (CPython's defaults: 700, 10, 10).
+class Me(BaseModel):
+    """Who a token stands for: ``actor`` is what events record."""
 
-A consumer with a backlog allocates tens of container objects per event (the validated
-envelope, the facts), and reporting's projection grows by every task it follows: with the
-defaults, full collections walked the whole projection again every time it grew by a
-quarter, and took half of the time reporting spent following a backlog of 100,000
-registrations (7,300 events/s; 21,400 with these). Young cycles are still collected (every
-50,000 allocations, a pass of a few milliseconds); older ones after 2.5 million."""
+    actor: str
+    person: str | None
+    roles: list[Role]
+    unit: str | None
+
+
+def me_route(anyone: Guard) -> APIRouter:
+    router = APIRouter(tags=["people"])
+    caller = Depends(anyone)
+
+    @router.get("/me", response_model=Me, responses=answers(validated=False))
+    async def me(actor: Actor = caller) -> Me:
+        """Who the caller's token stands for: a person (or a service), their roles (maybe
+        none), and the unit their identity carries, if any."""
+        return Me(
+            actor=actor.id,
+            person=actor.person,
+            roles=sorted(actor.roles),
+            unit=actor.unit,
+        )
+
+    return router
 
 
 def serve(create: Callable[[], FastAPI], settings: ServiceSettings, service: str) -> None:
     """Run the service; a configuration it must not run with ends it with a message."""
     configure_logging(service, level=settings.log_level, fmt=settings.log_format)
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    logging.getLogger("breakthrough").setLevel(logging.INFO)
     try:
         app = create()
-    except (NoTokens, TokenError, OSError) as error:
+    except (NoTokens, TokenError, OSError, ValueError) as error:
         logger.critical("refusing to start", reason=str(error))
         raise SystemExit(2) from error
     uvicorn.run(

@@ -2,47 +2,70 @@
 
 from __future__ import annotations
 
+import os
 import re
-import socket
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
-from shared.auth import Tokens
+from shared.auth import Authenticator, OidcActors, Tokens, Verifier
+from shared.oidc import OidcVerifier
 
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-class ServiceSettings(BaseSettings):
-    """What every service reads. Names match the contract's environment variables."""
+class _SecretFiles(SecretsSettingsSource):
+    """A file per setting in a folder, named after the setting; an empty file is unset."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    def __call__(self) -> dict[str, Any]:
+        return {name: value for name, value in super().__call__().items() if value != ""}
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads. Names match the contract's environment variables.
+
+    A setting comes from the environment, else from a file named after it (``api_tokens``,
+    ``redis_url``, ``oidc_issuer``...) in the folder ``SECRETS_DIR`` names, if any: docker
+    compose mounts its secrets in ``/run/secrets``. An empty variable or file counts as unset.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, env_ignore_empty=True
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        if folder := os.environ.get("SECRETS_DIR"):
+            file_secret_settings = _SecretFiles(settings_cls, secrets_dir=folder)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     redis_url: str = "redis://localhost:6379/0"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     stream_prefix: str = "breakthrough"
-    replica_name: str = Field(
-        default_factory=socket.gethostname,
-        description="Stable name of this replica: its consumer name in every consumer group.",
-    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
-    batch_size: int = Field(default=500, ge=1, le=10_000, description="entries per consumer read")
-    pending_idle_ms: int = Field(
-        default=30_000,
-        ge=100,
-        description="an entry pending this long is taken over by another consumer of the group",
-    )
-    max_deliveries: int = Field(
-        default=5, ge=1, description="deliveries of an entry before it is dead-lettered"
+    batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="entries reporting reads per stream at once"
     )
     api_tokens: str = Field(
-        default="", repr=False, description="role:token[:name] entries, comma separated"
+        default="", repr=False, description="role:token:person entries, comma separated"
     )
     api_tokens_file: Path | None = Field(
         default=None, description="a file of API_TOKENS entries (one per line), e.g. a secret"
@@ -88,13 +111,6 @@ class ServiceSettings(BaseSettings):
             raise ValueError("STREAM_PREFIX: 1-64 of A-Z a-z 0-9 . _ - (no braces or colons)")
         return value
 
-    @field_validator("replica_name")
-    @classmethod
-    def _replica_is_plain(cls, value: str) -> str:
-        if not _PREFIX.match(value):
-            raise ValueError("REPLICA_NAME must be 1-64 of A-Z a-z 0-9 . _ -")
-        return value
-
 
 class Clock:
     """Now (UTC) and today (in the province's time zone); replaced by a fixed clock in tests."""
@@ -113,17 +129,26 @@ class NoTokens(RuntimeError):
     """The service would be open to anyone, and nobody said that is wanted."""
 
 
-def load_tokens(settings: ServiceSettings) -> Tokens | None:
-    """The service's tokens; None means anonymous access, only ever by explicit choice."""
+def authenticator(settings: ServiceSettings) -> Authenticator:
+    """Who may call the service: its static tokens and, with OIDC_ISSUER, the province's
+    identity provider; open to all only by explicit choice."""
     text = settings.api_tokens
     if settings.api_tokens_file is not None:
         text += "\n" + settings.api_tokens_file.read_text(encoding="utf-8")
     tokens = Tokens.parse(text)
-    if len(tokens):
-        return tokens
+    verifier = oidc_actors(settings)
+    if len(tokens) or verifier is not None:
+        return Authenticator(tokens if len(tokens) else None, verifier)
     if settings.allow_anonymous:
-        return None
+        return Authenticator(None)
     raise NoTokens(
-        "no API_TOKENS (or API_TOKENS_FILE) configured: refusing to start an open service; "
-        "set tokens as role:token entries, or ALLOW_ANONYMOUS=true for a local demo"
+        "no API_TOKENS (or API_TOKENS_FILE) and no OIDC_ISSUER configured: refusing to start "
+        "an open service; set tokens as role:token:person entries, or ALLOW_ANONYMOUS=true "
+        "for a local demo"
     )
+
+
+def oidc_actors(settings: ServiceSettings) -> Verifier | None:
+    """The actors of OpenID Connect access tokens, when OIDC_ISSUER is set."""
+    verifier = OidcVerifier.from_settings(settings)
+    return None if verifier is None else OidcActors(verifier)

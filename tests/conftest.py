@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
+from tests.support.oidc import oidc_provider, other_oidc_provider  # noqa: F401 (fixtures)
+from tests.support.oidc_tokens import oidc_verifier  # noqa: F401 (a fixture)
 from tests.support.redis_server import test_redis
 
 

@@ -1,16 +1,15 @@
-"""Scrape-time gauges against a real Redis: lag, pending, stream lengths, dead letters."""
+"""Scrape-time gauges against a real Redis: a follower's lag per stream, stream lengths, dead
+letters, and Redis down."""
 
 from __future__ import annotations
 
 import redis.asyncio as aioredis
-from faststream.redis import RedisBroker, StreamSub
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.eventlog import EventLog, Poison, connect
 from shared.keys import Keys
 from shared.metrics import Metrics
 from shared.observability import StreamGauges
-from tests.support.factories import registered_event
 from tests.support.redis_server import free_port
 
 
@@ -24,36 +23,28 @@ def samples(metrics: Metrics) -> dict[tuple[str, str], float]:
     }
 
 
-async def test_group_lag_pending_reader_lag_lengths_and_dead_letters(
-    redis: aioredis.Redis, redis_url: str, prefix: str
+async def test_a_followers_lag_stream_lengths_and_dead_letters(
+    redis: aioredis.Redis, prefix: str
 ) -> None:
     metrics = Metrics("test")
     log = EventLog(redis, Keys(prefix), "test", metrics)
-    stream = log.keys.registered
-    await log.ensure_group(stream, "g")
-    positions = [await log.append(registered_event(f"leader-{n}")) for n in range(3)]
-    await redis.xreadgroup("g", "c1", {stream: ">"}, count=2)  # delivered, not acked
-    await log.park(Poison(stream, positions[0], {b"x": b"y"}, "test"), group="g", consumer="c1")
-
-    broker = RedisBroker(redis_url)  # never started: only its subscribers are looked at
-    broker.subscriber(stream=StreamSub(stream, group="g", consumer="c1"))
-    broker.subscriber(stream=StreamSub(log.keys.approved, last_id="$"))
-    broker.subscriber(stream=StreamSub(log.keys.progress, last_id="0-0"))
-    reader = broker.subscriber(stream=StreamSub(log.keys.rejected, last_id="0-0"))
-    await redis.xadd(log.keys.progress, {"type": "ProgressLogged", "event": "{}"})
-    reader.last_id = positions[0]  # type: ignore[attr-defined]  # as if it had read that far
-    metrics.refreshers.append(StreamGauges(broker, log, metrics).refresh)
+    registered, approved = log.keys.stream("TaskRegistered"), log.keys.stream("TaskApproved")
+    written = [
+        (await redis.xadd(registered, {"type": "TaskRegistered", "event": "{}"})).decode()
+        for _ in range(3)
+    ]
+    await log.park(Poison(registered, written[0], {b"x": b"y"}, "test"), reader="r")
+    positions = {registered: written[0], approved: "0-0"}  # as far as a follower applied
+    metrics.refreshers.append(StreamGauges(log, metrics, lambda: positions).refresh)
 
     await metrics.refresh()
 
     got = samples(metrics)
-    assert got["consumer_lag", stream] == 1
-    assert got["consumer_pending", stream] == 2
-    assert got["consumer_lag", log.keys.approved] == 0, "'$' reads only what comes next"
-    assert got["consumer_lag", log.keys.progress] == 1
-    assert got["consumer_lag", log.keys.rejected] == 0, "nothing after it in that stream"
-    assert got["stream_entries", stream] == 3
-    assert got["stream_entries", log.keys.approved] == 0
+    assert got["consumer_lag", registered] == 2
+    assert got["consumer_lag", approved] == 0, "nothing in that stream"
+    assert ("consumer_lag", log.keys.stream("TaskRejected")) not in got, "not followed"
+    assert got["stream_entries", registered] == 3
+    assert got["stream_entries", approved] == 0
     assert got["dead_letter_entries", ""] == 1
     assert got["redis_up", ""] == 1
 
@@ -61,7 +52,7 @@ async def test_group_lag_pending_reader_lag_lengths_and_dead_letters(
 async def test_a_refresh_without_redis_reports_it_down_and_still_exposes(prefix: str) -> None:
     metrics = Metrics("test")
     log = EventLog(connect(f"redis://127.0.0.1:{free_port()}/0"), Keys(prefix), "test", metrics)
-    metrics.refreshers.append(StreamGauges(RedisBroker(), log, metrics, timeout=2).refresh)
+    metrics.refreshers.append(StreamGauges(log, metrics, timeout=2).refresh)
     metrics.appended("TaskRegistered").inc()
 
     await metrics.refresh()

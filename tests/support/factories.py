@@ -1,4 +1,4 @@
-"""Valid commands and events for integration tests."""
+"""Valid request bodies and events for integration and end-to-end tests."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from services.registration.domain import RegisterTask
-from shared.events import CloudEvent, TaskRegistered, new_event, utc_now
+import msgspec
+
+from shared.events import Event, TaskRegistered, new_event, utc_now
 
 
 def registration_body(
@@ -37,17 +38,21 @@ def registration_body(
 
 def registered_event(
     registrant: str = "pham-quang-hung", year: int = 2024
-) -> CloudEvent[TaskRegistered]:
-    command = RegisterTask.model_validate(registration_body(registrant, year))
-    data = TaskRegistered(
-        task_id=str(uuid.uuid4()),
-        registered_at=utc_now(),
-        **command.model_dump(exclude={"registrant", "unit", "targets"}),
-        registrant=command.registrant.model_dump(),
-        unit=command.unit.model_dump(),
-        targets=[t.model_dump() for t in command.targets],
+) -> Event[TaskRegistered]:
+    now = utc_now()
+    fields = registration_body(registrant, year) | {
+        "task_id": str(uuid.uuid4()),
+        "registered_at": now.isoformat(),
+    }
+    data = msgspec.convert(fields, TaskRegistered, strict=False)
+    return new_event(
+        data,
+        source="/breakthrough/registration",
+        correlation_id="test",
+        time=now,
+        actor=registrant,
+        actor_role="registrant",
     )
-    return new_event(data, source="/breakthrough/registration", correlation_id="test")
 
 
 def deadline(year: int) -> date:

@@ -1,6 +1,7 @@
 """Where the tests find a real Redis: REDIS_URL, else a testcontainers Redis when a Docker
-engine answers, else a private ``redis-server`` on a free port. Never the one on 6379 unless
-REDIS_URL names it, and never flushed: every test writes under a prefix of its own."""
+engine answers and testcontainers can start its container, else (no engine, or no image to
+be had: no registry, say) a private ``redis-server`` on a free port. Never the one on 6379
+unless REDIS_URL names it, and never flushed: every test writes under a prefix of its own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,7 +69,7 @@ class PrivateRedis:
     def start(self) -> PrivateRedis:
         binary = shutil.which("redis-server")
         if binary is None:
-            raise RuntimeError("no REDIS_URL, no Docker engine, and no redis-server on PATH")
+            raise RuntimeError("no REDIS_URL, no testcontainers Redis, no redis-server on PATH")
         self.folder.mkdir(parents=True, exist_ok=True)
         args = [binary, "--bind", "127.0.0.1", "--save", ""]
         if self.tls:
@@ -105,21 +107,39 @@ def docker_answers() -> bool:
     return probe.returncode == 0
 
 
+def container_redis(stack: contextlib.ExitStack) -> str | None:
+    """The URL of a testcontainers Redis, stopped with ``stack``; None (with a warning
+    saying why) when testcontainers cannot start it, whatever the reason."""
+    if not docker_answers():
+        return None
+    try:
+        from testcontainers.community.redis import RedisContainer
+
+        container = RedisContainer("redis:7-alpine")
+        stack.enter_context(container)
+        host = container.get_container_host_ip()
+        port = container.get_exposed_port(6379)
+    except Exception as error:  # any failure: use redis-server instead
+        stack.close()
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        warnings.warn(
+            f"a Docker engine answers, but testcontainers could not start Redis "
+            f"({type(error).__name__}: {reason}); using a private redis-server",
+            stacklevel=2,
+        )
+        return None
+    return f"redis://{host}:{port}/0"
+
+
 @contextlib.contextmanager
 def test_redis(folder: Path) -> Iterator[str]:
     if url := os.environ.get("REDIS_URL"):
         yield url
         return
-    if docker_answers():
-        from testcontainers.redis import RedisContainer
-
-        with RedisContainer("redis:7-alpine") as container:
-            host = container.get_container_host_ip()
-            port = container.get_exposed_port(6379)
-            yield f"redis://{host}:{port}/0"
-        return
-    server = PrivateRedis(folder).start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with contextlib.ExitStack() as stack:
+        url = container_redis(stack)
+        if url is None:
+            server = PrivateRedis(folder).start()
+            stack.callback(server.stop)
+            url = server.url
+        yield url

@@ -1,4 +1,5 @@
-"""The three services as real processes (``python -m services.<name>``), for end-to-end tests."""
+"""The services as real processes (``python -m services.<name>``), for end-to-end tests: all
+three, or the ones a test names (``start_system(..., services=("registration", "approval"))``)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,20 @@ class ServiceProcess:
             )
         return self
 
+    def wait_answering(self, timeout: float = 30.0) -> None:
+        """Wait until the process serves HTTP (``/healthz``), ready or not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.logs()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name} does not answer after {timeout}s:\n{self.logs()}")
+
     def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         last = "no answer"
@@ -85,7 +100,7 @@ class ServiceProcess:
     def replica(self, replica_name: str) -> ServiceProcess:
         """Another process of the same service, on a port of its own."""
         port = free_port()
-        env = {**self.env, "PORT": str(port), "REPLICA_NAME": replica_name}
+        env = {**self.env, "PORT": str(port)}
         log_path = self.log_path.with_name(f"{replica_name}.log")
         return ServiceProcess(self.name, port, env, log_path)
 
@@ -95,25 +110,51 @@ class ServiceProcess:
         return text[-tail:] if tail else text
 
 
-def start_system(
-    redis_url: str, prefix: str, folder: Path, *, ready_within: float = 30.0, **extra: str
+WRITERS = ("registration", "approval")
+"""The services that write the log: a system of a test that needs no reporting."""
+
+
+def launch(
+    redis_url: str,
+    prefix: str,
+    folder: Path,
+    *,
+    services: tuple[str, ...] = SERVICES,
+    **extra: str,
 ) -> dict[str, ServiceProcess]:
+    """Start the processes of ``services`` against ``redis_url`` under ``prefix``, without
+    waiting for them. Anonymous unless ``extra`` says otherwise: pass ``API_TOKENS=...`` and
+    ``ALLOW_ANONYMOUS="false"`` for a secured system."""
     folder.mkdir(parents=True, exist_ok=True)
     started: dict[str, ServiceProcess] = {}
-    for name in SERVICES:
+    for name in services:
         env = {
             **os.environ,
             "REDIS_URL": redis_url,
             "STREAM_PREFIX": prefix,
             "PORT": str(free_port()),
             "HOST": "127.0.0.1",
-            "REPLICA_NAME": f"{name}-1",
             "LOG_FORMAT": "json",
             "ALLOW_ANONYMOUS": "true",
             **extra,
         }
         port = int(env["PORT"])
         started[name] = ServiceProcess(name, port, env, folder / f"{name}.log").start()
+    return started
+
+
+def start_system(
+    redis_url: str,
+    prefix: str,
+    folder: Path,
+    *,
+    services: tuple[str, ...] = SERVICES,
+    ready_within: float = 30.0,
+    **extra: str,
+) -> dict[str, ServiceProcess]:
+    """``launch`` the services and wait until each is ready (all of them are stopped again
+    if one is not)."""
+    started = launch(redis_url, prefix, folder, services=services, **extra)
     try:
         for service in started.values():
             service.wait_ready(timeout=ready_within)

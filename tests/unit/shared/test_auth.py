@@ -4,32 +4,41 @@ from __future__ import annotations
 
 import pytest
 
-from shared.auth import Caller, Role, TokenError, Tokens
+from shared.auth import TokenError, Tokens
+from shared.people import Actor, Role
 
 A = "a" * 24
 B = "b" * 24
 C = "c" * 24
 
 
-def test_entries_with_and_without_names_by_comma_or_line() -> None:
-    tokens = Tokens.parse(f"registrant:{A}:kim-thanh-office, viewer:{B}\n# a comment\n\nadmin:{C}")
+def test_entries_with_and_without_persons_by_comma_or_line() -> None:
+    tokens = Tokens.parse(f"registrant:{A}:Pham-Quang-Hung, viewer:{B}\n# a comment\n\nadmin:{C}")
     assert len(tokens) == 3
-    assert tokens.find(A) == Caller("kim-thanh-office", Role.registrant)
+    hung = tokens.find(A)
+    assert hung == Actor("pham-quang-hung", frozenset({Role.registrant}), person="pham-quang-hung")
     viewer = tokens.find(B)
     assert viewer is not None
-    assert viewer.role is Role.viewer
-    assert viewer.name.startswith("viewer-")
-    assert len(viewer.name) == len("viewer-") + 8
+    assert viewer.roles == {Role.viewer}
+    assert viewer.person is None  # a service, named after its token
+    assert viewer.id.startswith("viewer-")
+    assert len(viewer.id) == len("viewer-") + 8
     assert tokens.find("nope" * 6) is None
     assert tokens.find("") is None
 
 
 def test_admin_holds_every_role() -> None:
-    admin = Caller("root", Role.admin)
+    admin = Actor("root", frozenset({Role.admin}))
     assert all(admin.holds(role) for role in Role)
-    viewer = Caller("v", Role.viewer)
+    viewer = Actor("v", frozenset({Role.viewer}))
     assert viewer.holds(Role.viewer)
     assert not viewer.holds(Role.registrant)
+
+
+def test_a_viewer_with_a_unit_sees_only_it() -> None:
+    assert Actor("v", frozenset({Role.viewer}), unit="Kim-Thanh").unit_scope == "kim-thanh"
+    assert Actor("v", frozenset({Role.viewer, Role.approver}), unit="x").unit_scope is None
+    assert Actor("v", frozenset({Role.viewer})).unit_scope is None
 
 
 @pytest.mark.parametrize(
@@ -37,7 +46,8 @@ def test_admin_holds_every_role() -> None:
     [
         (f"boss:{A}", "role 'boss'"),
         ("viewer:short", "a token is"),
-        (f"viewer:{A}:bad name", "a name is"),
+        (f"viewer:{A}:bad name", "a person is"),
+        (f"registrant:{A}", "a registrant token needs its person"),
         (f"viewer:{A},admin:{A}", "the same token twice"),
         ("viewer", "a token is"),
     ],

@@ -37,7 +37,9 @@ async def test_a_declared_length_over_the_limit_is_refused_unread() -> None:
     received.clear()
     answer = await client().post("/", content=b"x" * 1001)
     assert answer.status_code == 413
-    assert "nothing was written" in answer.json()["detail"]
+    [problem] = answer.json()["detail"]
+    assert "nothing was written" in problem["msg"]
+    assert problem["type"] == "too_large"
     assert received == []
 
 

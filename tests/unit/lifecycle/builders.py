@@ -1,0 +1,104 @@
+"""Commands, contexts and tasks in each state, for the lifecycle's unit tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from shared.events import (
+    Actual,
+    AnyEvent,
+    Category,
+    Kind,
+    Level,
+    ProgressStatus,
+    Rating,
+    Target,
+    Unit,
+)
+from shared.lifecycle import (
+    Approve,
+    Command,
+    Context,
+    Evaluate,
+    LogProgress,
+    Register,
+    Registration,
+    Reject,
+    Return,
+    SelfAssess,
+    TaskState,
+    Withdraw,
+    decide,
+    evolve,
+)
+from shared.people import Actor, Role
+
+NOW = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
+TODAY = date(2024, 6, 1)
+HUNG = Actor("hung", frozenset({Role.registrant}), person="hung")
+LAN = Actor("lan", frozenset({Role.registrant}), person="lan")
+SECRETARY = Actor("thu-ky", frozenset({Role.approver}), person="thu-ky")
+ADMIN = Actor("quan-tri", frozenset({Role.admin}), person="quan-tri")
+
+
+def context(actor: Actor, now: datetime = NOW) -> Context:
+    return Context(actor=actor, now=now, today=now.date(), correlation_id="c", source="/test")
+
+
+def registration(registrant: str = "hung", year: int = 2024, **changes: object) -> Registration:
+    fields: dict[str, object] = {
+        "year": year,
+        "registrant_id": registrant,
+        "name": "Phạm Quang Hưng",
+        "position": "Chủ tịch UBND huyện Kim Thành",
+        "level": Level.district_leader,
+        "unit": Unit(code="kim-thanh", name="Huyện Kim Thành"),
+        "title": "Giải phóng mặt bằng 26 dự án",
+        "category": Category.socio_economic,
+        "kind": Kind.breakthrough,
+        "targets": (
+            Target(metric="projects cleared", unit="project", target=26),
+            Target(metric="area cleared", unit="ha", target=287),
+        ),
+        "deadline": date(year, 12, 31),
+    }
+    return Registration(**(fields | changes))  # type: ignore[arg-type]
+
+
+APPROVE = Approve("Ban Thường vụ", "QĐ 190")
+RETURN = Return("Ban Thường vụ", "targets unclear")
+REJECT = Reject("Ban Thường vụ", "not a breakthrough")
+PROGRESS = LogProgress(
+    date(2024, 5, 31),
+    (Actual(metric="projects cleared", value=15),),
+    ProgressStatus.in_progress,
+)
+SELF = SelfAssess(Rating.good, "done well")
+EVALUATE = Evaluate(Rating.excellent, "Ban Thường vụ", "QĐ 1")
+
+
+def run(
+    state: TaskState | None, command: Command, actor: Actor, at: datetime = NOW
+) -> tuple[AnyEvent, TaskState]:
+    event = decide(state, command, context(actor, at))
+    new = evolve(state, event)
+    assert new is not None
+    return event, new
+
+
+def task_in(stage: str) -> TaskState:
+    """Hung's task, brought to ``stage`` the way the services would."""
+    _, state = run(None, Register("t-1", registration()), HUNG)
+    steps: dict[str, list[tuple[Command, Actor]]] = {
+        "pending": [],
+        "returned": [(RETURN, SECRETARY)],
+        "withdrawn": [(Withdraw("changed my mind"), HUNG)],
+        "rejected": [(REJECT, SECRETARY)],
+        "approved": [(APPROVE, SECRETARY)],
+        "self_assessed": [(APPROVE, SECRETARY), (SELF, HUNG)],
+        "evaluated": [(APPROVE, SECRETARY), (EVALUATE, SECRETARY)],
+    }
+    for minutes, (command, actor) in enumerate(steps[stage], start=1):
+        _, state = run(state, command, actor, NOW + timedelta(minutes=minutes))
+    assert state.stage == stage
+    return state
