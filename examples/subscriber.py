@@ -1,4 +1,4 @@
-"""Follow the four event streams of the breakthrough-tasks system with a consumer group of
+"""Follow the event streams of the breakthrough-tasks system with a consumer group of
 your own, using nothing but redis-py (pip install "redis>=5"). See docs/subscribing.md.
 
     python examples/subscriber.py --redis-url redis://:PASSWORD@HOST:6379/0 \
@@ -24,10 +24,19 @@ from pathlib import Path
 import redis
 
 EVENT_TYPES = {
+    # contract v1
     "tasks:registered": "TaskRegistered",
     "tasks:approved": "TaskApproved",
     "tasks:rejected": "TaskRejected",
     "tasks:progress": "ProgressLogged",
+    # contract 1.1: the whole yearly cycle (a v1 subscriber simply does not follow these)
+    "tasks:amended": "TaskAmended",
+    "tasks:withdrawn": "TaskWithdrawn",
+    "tasks:returned": "TaskReturned",
+    "tasks:self-assessed": "TaskSelfAssessed",
+    "tasks:evaluated": "TaskEvaluated",
+    "years": "YearClosed",
+    "roster": "RosterPublished",
 }
 SCHEMA_VERSION = 1  # the version of the documents this subscriber understands
 CLAIM_IDLE_MS = 60_000  # take over entries another consumer of the group left pending
@@ -98,7 +107,7 @@ class Subscriber:
                 self.handle(stream, entry_id, fields)
 
     def follow(self) -> None:
-        """New entries (">"), all four streams in one blocking read; now and then, claims."""
+        """New entries (">"), all the streams in one blocking read; now and then, claims."""
         claimed_at = 0.0
         while not self.stopping:
             if time.monotonic() - claimed_at > 10:

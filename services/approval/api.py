@@ -1,72 +1,162 @@
-"""Approval's HTTP API: the pending list and the decision."""
+"""Approval's HTTP API: the Standing Committee's queue, its decisions (one task or many under
+one decision number), its evaluations, and the closing of a year."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query, Request
 
-from shared.auth import Caller, Requires, Role, audited
-from shared.http import ApiError, correlation_id
-from shared.settings import Clock
-from shared.tasks import KnownTask, RegisteredTask
+from shared.edge import IdempotencyKey, Identifier, TaskId, Year, context, idempotent
+from shared.events import Category
+from shared.http import answers
+from shared.lifecycle import Command, TaskStatus
+from shared.people import Actor, Role, key
+from shared.programme import close_year
+from shared.refusals import Conflict, Forbidden, NotFound
+from shared.runtime import Runtime
+from shared.taskstore import TaskStore, execute
+from shared.views import TaskView, task_view
 
-from .adapters import ApprovalStore
-from .domain import Decide, decide
+from .bodies import BatchBody, Closed, ClosureBody, Decided, DecisionBody, EvaluationBody
 
-TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
-
-
-class PendingTask(RegisteredTask):
-    """A registered task still waiting for the Standing Committee's decision."""
-
-
-class Decided(BaseModel):
-    task_id: str
-    status: Literal["approved", "rejected"]
-    event_id: str
-    position: str
+SOURCE = "/breakthrough/approval"
 
 
-def pending_view(task: KnownTask) -> PendingTask:
-    return PendingTask.model_validate(RegisteredTask.fields_of(task))
-
-
-def routes(store: ApprovalStore, clock: Clock, requires: Requires) -> APIRouter:
+def routes(runtime: Runtime, store: TaskStore) -> APIRouter:
     router = APIRouter(tags=["approval"])
-    # a default, not an annotation: annotations are strings here, resolved at module level
-    approver = Depends(requires(Role.approver))
+    # defaults, not annotations: annotations are strings here, resolved at module level
+    approver = Depends(runtime.requires(Role.approver))
+    readers = Depends(runtime.requires(Role.approver, Role.viewer))
+    admin = Depends(runtime.requires(Role.admin))
+    keys, clock = runtime.keys, runtime.clock
 
-    @router.get(
-        "/approvals/pending",
-        response_model=list[PendingTask],
-        dependencies=[Depends(requires(Role.approver, Role.viewer))],
-    )
+    async def carry_out(
+        request: Request,
+        actor: Actor,
+        commands: list[tuple[str, Command]],
+        given_key: str | None,
+        body: DecisionBody | BatchBody | EvaluationBody,
+    ) -> list[Decided]:
+        route = f"{request.method} {request.scope['route'].path}"
+        task = commands[0][0] if len(commands) == 1 else ""
+        answers_ = await execute(
+            store,
+            commands,
+            context(request, actor, clock, SOURCE),
+            request=idempotent(keys, actor, route, task, given_key, body),
+        )
+        request.state.event_id = answers_[0].event_id
+        return [
+            Decided(task_id=a.task_id, status=a.status, event_id=a.event_id, position=a.position)
+            for a in answers_
+        ]
+
+    @router.get("/approvals/pending", response_model=list[TaskView], responses=answers(403))
     async def pending(
         year: Annotated[int, Query(ge=2000, le=2100, description="the programme year")],
-    ) -> list[PendingTask]:
-        """The registered tasks of ``year`` still waiting for a decision, oldest first."""
-        return [pending_view(task) for task in await store.pending(year)]
+        unit: Annotated[Identifier | None, Query(description="only this unit's tasks")] = None,
+        category: Category | None = None,
+        actor: Actor = readers,
+    ) -> list[TaskView]:
+        """The year's registrations waiting for a decision, oldest first (not those returned
+        for revision, withdrawn or decided)."""
+        scope = actor.unit_scope
+        if scope is not None and unit is not None and key(unit) != scope:
+            raise Forbidden("you see your own unit's tasks only", code="other_unit")
+        wanted = scope or (key(unit) if unit else None)
+        return [
+            task_view(loaded)
+            for loaded in await store.pending(year)
+            if loaded.state is not None
+            and (wanted is None or key(loaded.state.unit.code) == wanted)
+            and (category is None or loaded.state.category is category)
+        ]
 
-    @router.post("/tasks/{task_id}/decision", response_model=Decided)
+    @router.post(
+        "/tasks/{task_id}/decision", response_model=Decided, responses=answers(403, 404, 409)
+    )
     async def decide_task(
         task_id: TaskId,
-        command: Decide,
+        body: DecisionBody,
         request: Request,
-        caller: Caller = approver,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = approver,
     ) -> Decided:
-        task = await store.find(task_id)
-        if task is None:
-            raise ApiError(404, f"no registered task {task_id} (yet)")
-        event = audited(
-            decide(task, command, now=clock.now(), correlation_id=correlation_id(request)), caller
+        """Approve, reject, or return for revision a pending task."""
+        [decided] = await carry_out(
+            request, actor, [(task_id, body.command())], idempotency_key, body
         )
-        position = await store.record(event)
+        return decided
+
+    @router.post("/decisions", response_model=list[Decided], responses=answers(403, 404, 409))
+    async def decide_many(
+        body: BatchBody,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = approver,
+    ) -> list[Decided]:
+        """Approve or reject many pending tasks at once, all or nothing: one event per task."""
+        command = body.command()
+        await _check_batch(store, body.task_ids, actor)
+        commands: list[tuple[str, Command]] = [(task_id, command) for task_id in body.task_ids]
+        return await carry_out(request, actor, commands, idempotency_key, body)
+
+    @router.post(
+        "/tasks/{task_id}/evaluation",
+        status_code=201,
+        response_model=Decided,
+        responses=answers(403, 404, 409),
+    )
+    async def evaluate_task(
+        task_id: TaskId,
+        body: EvaluationBody,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = approver,
+    ) -> Decided:
+        """Rate an approved (or self-assessed) task on the four levels, once."""
+        [decided] = await carry_out(
+            request, actor, [(task_id, body.command())], idempotency_key, body
+        )
+        return decided
+
+    @router.post(
+        "/years/{year}/closure", status_code=201, response_model=Closed, responses=answers(403, 409)
+    )
+    async def close(
+        year: Year, body: ClosureBody, request: Request, actor: Actor = admin
+    ) -> Closed:
+        """Close the year: from then on nothing of it is written, and its reports are final."""
+        closed = await store.closed(year)
+        event = close_year(
+            year, closed, body.decided_by, body.reference, context(request, actor, clock, SOURCE)
+        )
+        position = await store.close_year(event)
         request.state.event_id = event.id
-        status: Literal["approved", "rejected"] = (
-            "approved" if event.type == "TaskApproved" else "rejected"
-        )
-        return Decided(task_id=task_id, status=status, event_id=event.id, position=position)
+        return Closed(year=year, event_id=event.id, position=position)
 
     return router
+
+
+async def _check_batch(store: TaskStore, task_ids: list[str], actor: Actor) -> None:
+    """Name every task of a batch that stops it (the commit checks again, atomically)."""
+    loaded = await store.load(task_ids)
+    unknown = [x.task_id for x in loaded if x.state is None]
+    if unknown:
+        raise NotFound(f"no such task: {', '.join(unknown)}", code="not_found", tasks=unknown)
+    own = [x.task_id for x in loaded if x.state and actor.is_person(x.state.registrant.id)]
+    if own:
+        raise Forbidden(
+            f"you registered these tasks yourself: {', '.join(own)}", code="own_task", tasks=own
+        )
+    undecidable = [
+        f"{x.task_id} ({x.state.stage})"
+        for x in loaded
+        if x.state is not None and x.state.status is not TaskStatus.pending
+    ]
+    if undecidable:
+        raise Conflict(
+            f"only pending tasks can be decided; not: {', '.join(undecidable)}",
+            code="wrong_state",
+        )

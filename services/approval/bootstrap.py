@@ -1,15 +1,14 @@
-"""Wires approval: settings, Redis, the event log, the registration follower and the API."""
+"""Wires approval: settings, Redis, the task store and the HTTP API."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 from pydantic import Field
 
-from shared.auth import guard
 from shared.runtime import Runtime
-from shared.settings import ServiceSettings, load_tokens
+from shared.settings import ServiceSettings
+from shared.taskstore import TaskStore
 
-from .adapters import ApprovalStore
 from .api import routes
 
 NAME = "approval"
@@ -21,11 +20,8 @@ class ApprovalSettings(ServiceSettings):
 
 def create_app(settings: ApprovalSettings | None = None) -> FastAPI:
     settings = settings or ApprovalSettings()
-    requires = guard(load_tokens(settings))
     runtime = Runtime(NAME, settings)
-    store = ApprovalStore(runtime.log)
-    runtime.follow(runtime.keys.registered, "TaskRegistered", store.note_registrations)
     app = runtime.app()
-    app.include_router(routes(store, runtime.clock, requires))
+    app.include_router(routes(runtime, TaskStore(runtime.log)))
     app.state.runtime = runtime
     return app

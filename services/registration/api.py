@@ -1,123 +1,217 @@
-"""Registration's HTTP API: turn requests into calls of the core, and refusals into answers."""
+"""Registration's HTTP API: leaders register, amend, withdraw, report progress on and
+self-assess their tasks; an admin publishes each year's roster."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
 
-from shared.auth import Caller, Requires, Role, audited, scoped
-from shared.eventlog import EventLog, append_once
-from shared.http import ApiError, correlation_id
-from shared.idempotency import body_hash
-from shared.settings import Clock
-from shared.tasks import RegisteredTask
+from shared.edge import IdempotencyKey, TaskId, Year, context, idempotent
+from shared.http import answers
+from shared.lifecycle import Amend, Command, Register
+from shared.people import Actor, Role, key
+from shared.programme import publish_roster
+from shared.refusals import Forbidden, NotFound, Refusal
+from shared.runtime import Runtime
+from shared.taskstore import TaskStore, execute
+from shared.views import TaskView, task_view
 
-from .adapters import RegistrationStore
-from .domain import LogProgress, RegisterTask, decide_progress, decide_registration
+from .bodies import (
+    ProgressBody,
+    Registered,
+    RegistrationBody,
+    SelfAssessmentBody,
+    WithdrawalBody,
+    Written,
+)
+from .roster import RosterAnswer, RosterBody, from_csv
 
-TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="repeat a request safely: same key, same answer"),
-]
+SOURCE = "/breakthrough/registration"
+ROSTER_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/RosterBody"}},
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "id,name,position,level,unit,unit_name\r\n"
+                "pham-quang-hung,Phạm Quang Hưng,Chủ tịch UBND huyện,district_leader,"
+                "kim-thanh,Huyện Kim Thành\r\n",
+            },
+        },
+    }
+}
 
 
-class Registered(BaseModel):
-    task_id: str
-    status: Literal["registered"] = "registered"
-    event_id: str
-    position: str
-
-
-class Logged(BaseModel):
-    event_id: str
-    position: str
-
-
-class TaskView(RegisteredTask):
-    """A task as registration knows it, with where it stands."""
-
-    status: Literal["pending", "approved", "rejected"]
-
-
-def routes(
-    store: RegistrationStore, log: EventLog, clock: Clock, max_tasks: int, requires: Requires
-) -> APIRouter:
+def routes(runtime: Runtime, store: TaskStore, quota: int) -> APIRouter:
     router = APIRouter(tags=["registration"])
-    # a default, not an annotation: annotations are strings here, resolved at module level
-    registrant = Depends(requires(Role.registrant))
+    # defaults, not annotations: annotations are strings here, resolved at module level
+    registrant = Depends(runtime.requires(Role.registrant))
+    anyone = Depends(runtime.requires(Role.registrant, Role.approver, Role.viewer))
+    admin = Depends(runtime.requires(Role.admin))
+    keys, clock = runtime.keys, runtime.clock
 
-    @router.post("/tasks", status_code=201, response_model=Registered)
+    async def write(
+        request: Request,
+        actor: Actor,
+        task_id: str,
+        command: Command,
+        given_key: str | None,
+        body: Any,
+    ) -> Written:
+        year = body.year if isinstance(body, RegistrationBody) else None
+        route = f"{request.method} {request.scope['route'].path}"
+        # A registration's task id is new with each request: its key is the caller's and the
+        # route's alone, or a retry would register the task again.
+        scope = "" if isinstance(command, Register) else task_id
+        [answer] = await execute(
+            store,
+            [(task_id, command)],
+            context(request, actor, clock, SOURCE),
+            roster_year=year,
+            request=idempotent(keys, actor, route, scope, given_key, body),
+            quota=quota,
+        )
+        request.state.event_id = answer.event_id
+        return Written(
+            task_id=answer.task_id,
+            status=answer.status,
+            event_id=answer.event_id,
+            position=answer.position,
+        )
+
+    @router.post("/tasks", status_code=201, response_model=Registered, responses=answers(403, 409))
     async def register_task(
-        command: RegisterTask,
+        body: RegistrationBody,
         request: Request,
         idempotency_key: IdempotencyKey = None,
-        caller: Caller = registrant,
+        actor: Actor = registrant,
     ) -> Registered:
-        key = scoped(caller, idempotency_key)
-        request_hash = body_hash(command, key)
-        if key and (first := await store.earlier_answer(key, request_hash)):
-            request.state.event_id = first.event_id
-            return Registered(
-                task_id=first.subject, event_id=first.event_id, position=first.position
-            )
-        event = decide_registration(
-            command,
-            task_id=str(uuid.uuid4()),
-            now=clock.now(),
-            today=clock.today(),
-            # the register script checks the quota atomically (one round trip, not two);
-            # it refuses with the same QuotaExceeded the core would raise here
-            live_tasks=0,
-            max_tasks=max_tasks,
-            correlation_id=correlation_id(request),
-        )
-        appended = await store.register(
-            audited(event, caller),
-            max_tasks=max_tasks,
-            idempotency_key=key,
-            request_hash=request_hash,
-        )
-        request.state.event_id = appended.event_id
+        """Register a task (the registrant for themselves; an admin for anyone)."""
+        task_id = str(uuid.uuid4())
+        command = Register(task_id, body.registration())
+        written = await write(request, actor, task_id, command, idempotency_key, body)
         return Registered(
-            task_id=appended.subject, event_id=appended.event_id, position=appended.position
+            task_id=written.task_id, event_id=written.event_id, position=written.position
         )
 
-    @router.post("/tasks/{task_id}/progress", status_code=201, response_model=Logged)
+    @router.put("/tasks/{task_id}", response_model=Written, responses=answers(403, 404, 409))
+    async def amend_task(
+        task_id: TaskId,
+        body: RegistrationBody,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = registrant,
+    ) -> Written:
+        """Amend a pending or returned task: it is pending again."""
+        command = Amend(body.registration())
+        return await write(request, actor, task_id, command, idempotency_key, body)
+
+    @router.post(
+        "/tasks/{task_id}/withdrawal",
+        status_code=201,
+        response_model=Written,
+        responses=answers(403, 404, 409),
+    )
+    async def withdraw_task(
+        task_id: TaskId,
+        body: WithdrawalBody,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = registrant,
+    ) -> Written:
+        """Withdraw a pending or returned task; it frees the registrant's slot."""
+        return await write(request, actor, task_id, body.command(), idempotency_key, body)
+
+    @router.post(
+        "/tasks/{task_id}/progress",
+        status_code=201,
+        response_model=Written,
+        responses=answers(403, 404, 409),
+    )
     async def log_progress(
         task_id: TaskId,
-        command: LogProgress,
+        body: ProgressBody,
         request: Request,
         idempotency_key: IdempotencyKey = None,
-        caller: Caller = registrant,
-    ) -> Logged:
-        task = await store.find(task_id)
-        if task is None:
-            raise ApiError(404, f"no task {task_id}")
-        event = decide_progress(
-            task, command, now=clock.now(), correlation_id=correlation_id(request)
-        )
-        key = scoped(caller, idempotency_key)
-        appended = await append_once(
-            log, audited(event, caller), idempotency_key=key, request_hash=body_hash(command, key)
-        )
-        request.state.event_id = appended.event_id
-        return Logged(event_id=appended.event_id, position=appended.position)
+        actor: Actor = registrant,
+    ) -> Written:
+        """Report progress on an approved task (values cumulative to ``reported_at``)."""
+        return await write(request, actor, task_id, body.command(), idempotency_key, body)
 
-    @router.get(
-        "/tasks/{task_id}",
-        response_model=TaskView,
-        dependencies=[Depends(requires(Role.registrant, Role.approver, Role.viewer))],
+    @router.post(
+        "/tasks/{task_id}/self-assessment",
+        status_code=201,
+        response_model=Written,
+        responses=answers(403, 404, 409),
     )
-    async def get_task(task_id: TaskId) -> TaskView:
-        task = await store.find(task_id)
-        if task is None:
-            raise ApiError(404, f"no task {task_id}")
-        return TaskView.model_validate(
-            RegisteredTask.fields_of(task) | {"status": task.status.value}
+    async def self_assess(
+        task_id: TaskId,
+        body: SelfAssessmentBody,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = registrant,
+    ) -> Written:
+        """Self-assess an approved task at year end; may be repeated until it is evaluated."""
+        return await write(request, actor, task_id, body.command(), idempotency_key, body)
+
+    @router.get("/tasks/{task_id}", response_model=TaskView, responses=answers(403, 404))
+    async def get_task(task_id: TaskId, actor: Actor = anyone) -> TaskView:
+        """The task as registration knows it, and where it stands."""
+        [loaded] = await store.load([task_id])
+        state = loaded.state
+        if state is None:
+            raise NotFound(f"no task {task_id}", code="not_found")
+        own = actor.is_person(state.registrant.id)
+        if actor.roles == {Role.registrant} and not own:
+            raise Forbidden(f"task {task_id} is not yours", code="not_yours")
+        scope = actor.unit_scope
+        if scope is not None and key(state.unit.code) != scope:
+            raise Forbidden(f"task {task_id} is not of your unit", code="other_unit")
+        return task_view(loaded)
+
+    @router.put(
+        "/roster/{year}",
+        response_model=RosterAnswer,
+        responses=answers(403, 409),
+        openapi_extra=ROSTER_BODY,
+    )
+    async def put_roster(year: Year, request: Request, actor: Actor = admin) -> RosterAnswer:
+        """Publish the year's roster (JSON or CSV); a later one replaces it. The roster in
+        force sent again writes nothing and answers its event."""
+        roster = _parse(request.headers.get("content-type", ""), await request.body())
+        units, leaders = roster.parts()
+        event = publish_roster(year, units, leaders, context(request, actor, clock, SOURCE))
+        event_id, position = await store.publish_roster(event)
+        request.state.event_id = event_id
+        return RosterAnswer(
+            year=year,
+            units=len(units),
+            leaders=len(leaders),
+            event_id=event_id,
+            position=position,
         )
 
     return router
+
+
+def _parse(content_type: str, raw: bytes) -> RosterBody:
+    media = content_type.split(";")[0].strip().casefold()
+    if media in {"text/csv", "application/csv"}:
+        return from_csv(raw)
+    if media not in {"application/json", ""}:
+        raise Refusal(
+            f"a roster is application/json or text/csv, not {media!r}",
+            code="unsupported_media_type",
+            field=("header", "content-type"),
+        )
+    try:
+        return RosterBody.model_validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise Refusal(
+            str(first["msg"]), code=str(first["type"]), field=tuple(first["loc"])
+        ) from error

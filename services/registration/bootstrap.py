@@ -1,17 +1,17 @@
-"""Wires registration: settings, Redis, the event log, followers and the HTTP API."""
+"""Wires registration: settings, Redis, the task store and the HTTP API."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 from pydantic import Field
 
-from shared.auth import guard
+from shared.http import publish_schemas
 from shared.runtime import Runtime
-from shared.settings import ServiceSettings, load_tokens
+from shared.settings import ServiceSettings
+from shared.taskstore import TaskStore
 
-from .adapters import RegistrationStore
 from .api import routes
-from .handlers import on_decisions
+from .roster import RosterBody
 
 NAME = "registration"
 
@@ -23,15 +23,9 @@ class RegistrationSettings(ServiceSettings):
 
 def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
     settings = settings or RegistrationSettings()
-    requires = guard(load_tokens(settings))
     runtime = Runtime(NAME, settings)
-    store = RegistrationStore(runtime.log)
-    keys = runtime.keys
-    runtime.follow(keys.approved, "TaskApproved", on_decisions(store))
-    runtime.follow(keys.rejected, "TaskRejected", on_decisions(store))
     app = runtime.app()
-    app.include_router(
-        routes(store, runtime.log, runtime.clock, settings.max_tasks_per_registrant, requires)
-    )
+    app.include_router(routes(runtime, TaskStore(runtime.log), settings.max_tasks_per_registrant))
+    publish_schemas(app, RosterBody)
     app.state.runtime = runtime
     return app

@@ -1,40 +1,49 @@
-"""Every 4xx rule of the contract, against the running services. A refused request writes
-nothing: each test checks the stream lengths did not move."""
+"""The rules of contract v1 and 1.1 about a registration's and a report's content, the quota,
+and Idempotency-Key, against the running services. A refused request writes nothing: each
+refusal is checked against the length of every stream."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import redis
 
 from tests.e2e.conftest import System
-from tests.e2e.helpers import decide, leader, register, task_body, wait_status
+from tests.e2e.helpers import (
+    YEAR,
+    approve,
+    document_at,
+    documents,
+    leader,
+    nothing_written,
+    progress_body,
+    refused,
+    register,
+    task,
+    task_body,
+    today,
+)
+from tests.support.people import ADMIN, Caller
 
-NEXT_YEAR = date.today().year + 1
+NEXT_YEAR = today().year + 1
 
 
 @pytest.fixture
 def log_untouched(system: System) -> Iterator[None]:
-    client = redis.Redis.from_url(system.redis_url)
-    streams = [
-        f"{system.prefix}:tasks:{name}"
-        for name in ("registered", "approved", "rejected", "progress")
-    ]
-
-    def lengths() -> list[int]:
-        return [client.xlen(stream) for stream in streams]
-
-    before = lengths()
-    yield
-    assert lengths() == before, "a refused request wrote an event"
-    client.close()
+    with nothing_written(system.redis, system.prefix):
+        yield
 
 
-def without(field: str) -> Callable[[dict[str, Any]], None]:
-    return lambda body: body.pop(field)
+def without(*path: str | int) -> Callable[[dict[str, Any]], None]:
+    def change(body: dict[str, Any]) -> None:
+        node = body
+        for step in path[:-1]:
+            node = node[step]
+        del node[path[-1]]
+
+    return change
 
 
 def setting(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -48,16 +57,18 @@ def setting(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]
 
 
 TARGET = {"metric": "m", "unit": "u", "target": 1}
-INVALID_REGISTRATIONS = {
+INVALID_REGISTRATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "title missing": (without("title"), "title"),
     "registrant missing": (without("registrant"), "registrant"),
+    "registrant name missing": (without("registrant", "name"), "no roster to take it from"),
+    "unit missing": (without("unit"), "no roster to take it from"),
     "category unknown": (setting(("category",), "sports"), "category"),
     "kind unknown": (setting(("kind",), "routine"), "kind"),
-    "level not eligible": (setting(("registrant", "level"), "specialist"), "not eligible"),
-    "no targets": (setting(("targets",), []), "targets"),
+    "level not eligible": (setting(("registrant", "level"), "specialist"), "district_leader"),
+    "no targets": (setting(("targets",), []), "at least 1"),
     "eleven targets": (
         setting(("targets",), [{**TARGET, "metric": f"m{i}"} for i in range(11)]),
-        "targets",
+        "at most 10",
     ),
     "target zero": (setting(("targets", 0, "target"), 0), "greater than 0"),
     "target negative": (setting(("targets", 0, "target"), -5), "greater than 0"),
@@ -65,180 +76,296 @@ INVALID_REGISTRATIONS = {
         setting(("targets", 1, "metric"), "projects cleared"),
         "share the metric",
     ),
-    "direction unknown": (setting(("targets", 0, "direction"), "about"), "direction"),
+    "direction unknown": (setting(("targets", 0, "direction"), "about"), "at_least"),
     "deadline outside year": (setting(("deadline",), "2025-01-15"), "outside the task's year"),
-    "deadline malformed": (setting(("deadline",), "31/12/2024"), "deadline"),
-    "year before 2000": (lambda b: b.update(year=1999, deadline="1999-12-31"), "year must be"),
+    "deadline malformed": (setting(("deadline",), "31/12/2024"), "date"),
+    "year before 2000": (lambda b: b.update(year=1999, deadline="1999-12-31"), "2000"),
     "year after next": (
         lambda b: b.update(year=NEXT_YEAR + 1, deadline=f"{NEXT_YEAR + 1}-06-30"),
-        "year must be",
+        "year must be from 2000",
     ),
-    "title too long": (setting(("title",), "x" * 301), "title"),
-    "description too long": (setting(("description",), "x" * 5001), "description"),
-    "unknown field": (setting(("priority",), "high"), "priority"),
-    "year not a number": (setting(("year",), "năm nay"), "year"),
+    "title too long": (setting(("title",), "x" * 301), "at most 300"),
+    "title blank": (setting(("title",), "   "), "at least 1"),
+    "description too long": (setting(("description",), "x" * 5001), "at most 5000"),
+    "unknown field": (setting(("priority",), "high"), "extra_forbidden"),
+    "unknown registrant field": (setting(("registrant", "email"), "a@b"), "extra_forbidden"),
+    "year not a number": (setting(("year",), "năm nay"), "integer"),
 }
 
 
 @pytest.mark.parametrize("case", INVALID_REGISTRATIONS, ids=list(INVALID_REGISTRATIONS))
 @pytest.mark.usefixtures("log_untouched")
-def test_invalid_registration_is_422_with_a_message(
+def test_an_invalid_registration_is_422_with_a_message(
     system: System, unit_code: str, case: str
 ) -> None:
     change, words = INVALID_REGISTRATIONS[case]
     body = task_body(leader(), unit_code)
     change(body)
-    answer = system.registration.post("/tasks", json=body)
-    assert answer.status_code == 422, answer.text
-    assert words in answer.text
+    refused(system.registration.post("/tasks", json=body, headers=ADMIN.headers), 422, words)
 
 
-def test_limits_are_inclusive(system: System, unit_code: str) -> None:
+def test_the_limits_are_inclusive(system: System, registrant: Caller, unit_code: str) -> None:
     body = task_body(
-        leader(),
+        registrant,
         unit_code,
         year=NEXT_YEAR,
         deadline=f"{NEXT_YEAR}-01-01",
         title="x" * 300,
         description="y" * 5000,
-        targets=[{**TARGET, "metric": f"m{i}"} for i in range(10)],
+        targets=[{**TARGET, "metric": f"m{i}", "target": 1e15} for i in range(10)],
     )
-    assert system.registration.post("/tasks", json=body).status_code == 201
+    register(system.registration, registrant, body)
+    oldest = task_body(registrant, unit_code, year=2000, deadline="2000-12-31")
+    register(system.registration, registrant, oldest)
 
 
-def test_quota_is_409_and_writes_nothing(system: System, unit_code: str) -> None:
-    someone = leader()
-    register(system.registration, task_body(someone, unit_code, title="1"))
-    register(system.registration, task_body(someone, unit_code, title="2"))
-    client = redis.Redis.from_url(system.redis_url)
-    before = client.xlen(f"{system.prefix}:tasks:registered")
-    answer = system.registration.post("/tasks", json=task_body(someone, unit_code, title="3"))
-    assert answer.status_code == 409
-    assert client.xlen(f"{system.prefix}:tasks:registered") == before
-    other_year = task_body(someone, unit_code, year=2023, deadline="2023-12-31")
-    assert system.registration.post("/tasks", json=other_year).status_code == 201, (
-        "quota is per year"
-    )
-    client.close()
-
-
-def test_idempotency_key_replays_the_first_answer_and_refuses_another_body(
-    system: System, unit_code: str
+def test_the_quota_is_409_and_counts_per_year(
+    system: System, registrant: Caller, unit_code: str
 ) -> None:
-    body = task_body(leader(), unit_code)
-    key = {"Idempotency-Key": f"retry-{unit_code}"}
-    first = system.registration.post("/tasks", json=body, headers=key)
-    reordered = dict(reversed(list(body.items())))
-    second = system.registration.post("/tasks", json=reordered, headers=key)
-    assert first.status_code == second.status_code == 201
-    assert second.json() == first.json()
+    register(system.registration, registrant, task_body(registrant, unit_code, title="1"))
+    register(system.registration, registrant, task_body(registrant, unit_code, title="2"))
+    with nothing_written(system.redis, system.prefix):
+        answer = system.registration.post(
+            "/tasks", json=task_body(registrant, unit_code, title="3"), headers=registrant.headers
+        )
+        refused(answer, 409, "quota", "already holds 2 live")
+    other_year = task_body(registrant, unit_code, year=YEAR - 1, deadline=f"{YEAR - 1}-12-31")
+    register(system.registration, registrant, other_year)
 
-    changed = system.registration.post("/tasks", json={**body, "title": "khác"}, headers=key)
-    assert changed.status_code == 409
-    assert "different body" in changed.json()["detail"]
-    bad_key = system.registration.post("/tasks", json=body, headers={"Idempotency-Key": "x" * 201})
-    assert bad_key.status_code == 422
+
+# --- Idempotency-Key ------------------------------------------------------------------------
+
+
+def test_a_repeated_key_and_body_answer_the_first_answer_and_write_once(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    body = task_body(registrant, unit_code)
+    key = {"Idempotency-Key": f"retry-{unit_code}"}
+    first = register(system.registration, registrant, body, **key)
+    with nothing_written(system.redis, system.prefix):
+        reordered = dict(reversed(list(body.items())))
+        again = register(system.registration, registrant, reordered, **key)
+    assert again == first
+
+
+def test_a_repeated_key_with_another_body_is_409(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    key = {"Idempotency-Key": f"retry-{unit_code}"}
+    register(system.registration, registrant, task_body(registrant, unit_code), **key)
+    with nothing_written(system.redis, system.prefix):
+        answer = system.registration.post(
+            "/tasks",
+            json=task_body(registrant, unit_code, title="khác"),
+            headers=registrant.headers | key,
+        )
+        refused(answer, 409, "different body", "idempotency_key_reused")
+
+
+def test_one_key_on_two_tasks_is_two_requests_both_written(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    """Issue 11: two progress reports with the same key on two tasks both answered 201, but
+    the second was never written (its answer was the first task's event)."""
+    tasks = [
+        register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+        for _ in range(2)
+    ]
+    key = {"Idempotency-Key": "bao-cao-quy-3"}
+    answers = []
+    for task_id in tasks:
+        approve(system.approval, task_id)
+        answer = system.registration.post(
+            f"/tasks/{task_id}/progress", json=progress_body(), headers=registrant.headers | key
+        )
+        assert answer.status_code == 201, answer.text
+        answers.append(answer.json())
+    assert [a["task_id"] for a in answers] == tasks
+    assert answers[0]["event_id"] != answers[1]["event_id"]
+    for task_id, answer in zip(tasks, answers, strict=True):
+        document = document_at(system.redis, system.prefix, "tasks:progress", answer["position"])
+        assert (document["id"], document["subject"]) == (answer["event_id"], task_id)
+        assert task(system.registration, task_id, registrant)["progress"]["latest"] is not None
+
+
+def test_one_key_on_two_decisions_is_two_requests(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    tasks = [
+        register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+        for _ in range(2)
+    ]
+    key = {"Idempotency-Key": "qd-190"}
+    for task_id in tasks:
+        answer = system.approval.post(
+            f"/tasks/{task_id}/decision",
+            json={"decision": "approve", "decided_by": "BTV"},
+            headers=ADMIN.headers | key,
+        )
+        assert answer.json()["task_id"] == task_id
+    assert {task(system.registration, t, ADMIN)["status"] for t in tasks} == {"approved"}
+
+
+def test_one_key_on_two_routes_of_a_task_is_two_requests(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    task_id = register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+    approve(system.approval, task_id)
+    key = {"Idempotency-Key": "cuoi-nam"}
+    headers = registrant.headers | key
+    progress = system.registration.post(
+        f"/tasks/{task_id}/progress", json=progress_body(), headers=headers
+    )
+    assessed = system.registration.post(
+        f"/tasks/{task_id}/self-assessment",
+        json={"rating": "good", "summary": "Hoàn thành"},
+        headers=headers,
+    )
+    assert (progress.status_code, assessed.status_code) == (201, 201)
+    assert progress.json()["event_id"] != assessed.json()["event_id"]
+
+
+def test_a_repeated_progress_report_is_written_once(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    task_id = register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+    approve(system.approval, task_id)
+    headers = registrant.headers | {"Idempotency-Key": f"progress-{task_id}"}
+    path = f"/tasks/{task_id}/progress"
+    first = system.registration.post(path, json=progress_body(), headers=headers)
+    again = system.registration.post(path, json=progress_body(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    reports = [
+        d
+        for _, d in documents(system.redis, system.prefix, "tasks:progress")
+        if d["subject"] == task_id
+    ]
+    assert len(reports) == 1
+    other = system.registration.post(path, json=progress_body(status="at_risk"), headers=headers)
+    refused(other, 409, "different body")
+
+
+# --- progress -------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def approved_task(system: System, unit_code: str) -> str:
-    task_id: str = register(system.registration, task_body(leader(), unit_code))["task_id"]
-    assert decide(system.approval, task_id, decision="approve").status_code == 200
-    wait_status(system.registration, task_id, "approved")
+def approved_task(system: System, registrant: Caller, unit_code: str) -> str:
+    task_id: str = register(system.registration, registrant, task_body(registrant, unit_code))[
+        "task_id"
+    ]
+    approve(system.approval, task_id)
     return task_id
 
 
-def progress(**overrides: Any) -> dict[str, Any]:
-    return {
-        "reported_at": "2024-09-30",
-        "actuals": [{"metric": "projects cleared", "value": 10}],
-        "status": "in_progress",
-        **overrides,
-    }
-
-
 INVALID_PROGRESS = {
-    "metric without target": (progress(actuals=[{"metric": "bridges", "value": 1}]), "no target"),
+    "metric without target": (
+        progress_body(actuals=[{"metric": "bridges", "value": 1}]),
+        "no target for metric 'bridges'",
+    ),
+    "metric twice": (
+        progress_body(
+            actuals=[
+                {"metric": "area cleared", "value": 1},
+                {"metric": "area cleared", "value": 2},
+            ]
+        ),
+        "reported twice",
+    ),
     "negative value": (
-        progress(actuals=[{"metric": "area cleared", "value": -1}]),
+        progress_body(actuals=[{"metric": "area cleared", "value": -1}]),
         "greater than or equal to 0",
     ),
-    "reported before the year": (progress(reported_at="2023-12-31"), "outside the task's year"),
-    "reported after the year": (progress(reported_at="2025-01-01"), "outside the task's year"),
-    "status unknown": (progress(status="done"), "status"),
-    "unknown field": (progress(mood="good"), "mood"),
+    "reported before the year": (
+        progress_body(reported_at=f"{YEAR - 1}-12-31"),
+        "outside the task's year",
+    ),
+    "reported after the year": (
+        progress_body(reported_at=f"{YEAR + 1}-01-01"),
+        "outside the task's year",
+    ),
+    "status unknown": (progress_body(status="done"), "in_progress"),
+    "unknown field": (progress_body(mood="good"), "extra_forbidden"),
+    "no status": ({"reported_at": f"{YEAR}-09-30", "actuals": []}, "missing"),
 }
 
 
 @pytest.mark.parametrize("case", INVALID_PROGRESS, ids=list(INVALID_PROGRESS))
-def test_invalid_progress_is_422(system: System, approved_task: str, case: str) -> None:
+def test_invalid_progress_is_422(
+    system: System, registrant: Caller, approved_task: str, case: str
+) -> None:
     body, words = INVALID_PROGRESS[case]
-    answer = system.registration.post(f"/tasks/{approved_task}/progress", json=body)
-    assert answer.status_code == 422, answer.text
-    assert words in answer.text
+    with nothing_written(system.redis, system.prefix):
+        answer = system.registration.post(
+            f"/tasks/{approved_task}/progress", json=body, headers=registrant.headers
+        )
+        refused(answer, 422, words)
 
 
-def test_progress_on_unknown_or_undecided_tasks(system: System, unit_code: str) -> None:
-    unknown = system.registration.post("/tasks/no-such-task/progress", json=progress())
-    assert unknown.status_code == 404
-    pending = register(system.registration, task_body(leader(), unit_code))["task_id"]
-    answer = system.registration.post(f"/tasks/{pending}/progress", json=progress())
-    assert answer.status_code == 409
-    assert "not approved" in answer.json()["detail"]
-    assert system.registration.get("/tasks/no-such-task").status_code == 404
+def test_a_report_dated_after_today_is_422_and_does_not_pin_the_status(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    """Issue 11: a report dated next month was accepted, and its date made it the task's
+    latest report for good: every real report after it was ignored."""
+    next_month = today() + timedelta(days=31)
+    year = next_month.year
+    body = task_body(registrant, unit_code, year=year, deadline=f"{year}-12-31")
+    task_id = register(system.registration, registrant, body)["task_id"]
+    approve(system.approval, task_id)
+    path = f"/tasks/{task_id}/progress"
+    with nothing_written(system.redis, system.prefix):
+        for future in (next_month, today() + timedelta(days=1)):
+            answer = system.registration.post(
+                path,
+                json=progress_body(reported_at=future.isoformat(), status="completed"),
+                headers=registrant.headers,
+            )
+            if future.year == year:
+                refused(answer, 422, "after today", "in_future")
+            else:  # tomorrow is next year: outside the task's year, refused all the same
+                refused(answer, 422)
+    if today().year == year:
+        real = progress_body(reported_at=today().isoformat(), status="at_risk")
+        assert system.registration.post(path, json=real, headers=registrant.headers).is_success
+        latest = task(system.registration, task_id, registrant)["progress"]["latest"]
+        assert (latest["status"], latest["reported_at"]) == ("at_risk", today().isoformat())
 
 
-def test_progress_idempotency(system: System, approved_task: str) -> None:
-    key = {"Idempotency-Key": f"progress-{approved_task}"}
-    first = system.registration.post(
-        f"/tasks/{approved_task}/progress", json=progress(), headers=key
+def test_a_report_dated_today_is_accepted(
+    system: System, registrant: Caller, unit_code: str
+) -> None:
+    year = today().year
+    body = task_body(registrant, unit_code, year=year, deadline=f"{year}-12-31")
+    task_id = register(system.registration, registrant, body)["task_id"]
+    approve(system.approval, task_id)
+    answer = system.registration.post(
+        f"/tasks/{task_id}/progress",
+        json=progress_body(reported_at=today().isoformat()),
+        headers=registrant.headers,
     )
-    again = system.registration.post(
-        f"/tasks/{approved_task}/progress", json=progress(), headers=key
+    assert answer.status_code == 201, answer.text
+
+
+def test_later_reports_count_and_earlier_dated_ones_do_not_override(
+    system: System, registrant: Caller, approved_task: str
+) -> None:
+    path = f"/tasks/{approved_task}/progress"
+    for reported_at, status, value in [
+        (f"{YEAR}-06-30", "in_progress", 10),
+        (f"{YEAR}-12-20", "completed", 26),
+        (f"{YEAR}-09-30", "at_risk", 18),
+    ]:
+        body = progress_body(
+            reported_at=reported_at,
+            status=status,
+            actuals=[{"metric": "projects cleared", "value": value}],
+        )
+        answer = system.registration.post(path, json=body, headers=registrant.headers)
+        assert answer.status_code == 201, answer.text
+    progress = task(system.registration, approved_task, registrant)["progress"]
+    assert (progress["latest"]["status"], progress["latest"]["reported_at"]) == (
+        "completed",
+        f"{YEAR}-12-20",
     )
-    assert first.status_code == again.status_code == 201
-    assert again.json() == first.json()
-    other = system.registration.post(
-        f"/tasks/{approved_task}/progress", json=progress(status="at_risk"), headers=key
-    )
-    assert other.status_code == 409
-
-
-def test_decision_rules(system: System, unit_code: str) -> None:
-    unknown = system.approval.post(
-        "/tasks/no-such-task/decision", json={"decision": "approve", "decided_by": "BTV"}
-    )
-    assert unknown.status_code == 404
-    task_id = register(system.registration, task_body(leader(), unit_code))["task_id"]
-    no_reason = decide(system.approval, task_id, decision="reject")
-    assert no_reason.status_code == 422
-    assert "needs a reason" in no_reason.text
-    malformed = decide(system.approval, task_id, decision="maybe")
-    assert malformed.status_code == 422
-    nobody = system.approval.post(f"/tasks/{task_id}/decision", json={"decision": "approve"})
-    assert nobody.status_code == 422
-    assert decide(system.approval, task_id, decision="approve").status_code == 200
-    twice = system.approval.post(
-        f"/tasks/{task_id}/decision",
-        json={"decision": "reject", "decided_by": "BTV", "reason": "r"},
-    )
-    assert twice.status_code == 409
-    assert "already approved" in twice.json()["detail"]
-
-
-def test_pending_needs_a_year(system: System) -> None:
-    assert system.approval.get("/approvals/pending").status_code == 422
-    assert system.approval.get("/approvals/pending", params={"year": "abc"}).status_code == 422
-
-
-@pytest.mark.parametrize(
-    "query",
-    [{"as_of": "2024-02-30"}, {"as_of": "yesterday"}, {"category": "sports"}, {"after": "abc"}],
-)
-def test_report_query_rules(system: System, query: dict[str, str]) -> None:
-    assert system.reporting.get("/reports/2024", params=query).status_code == 422
-
-
-def test_report_for_a_year_out_of_range_and_unknown_task(system: System) -> None:
-    assert system.reporting.get("/reports/1999").status_code == 422
-    assert system.reporting.get("/tasks/no-such-task").status_code == 404
+    assert progress["readings"][0]["value"] == 26
+    assert progress["first_completed"] == f"{YEAR}-12-20"
