@@ -1,154 +1,213 @@
-"""Reporting's HTTP API: the provincial totals (JSON and CSV) and one task's history."""
+"""Reporting's HTTP API: the provincial totals (JSON, CSV), who to chase, and the tasks."""
 
-# No "from __future__ import annotations": FastAPI reads these annotations at run time, and
-# some name dependencies made inside routes().
+# No "from __future__ import annotations": FastAPI reads these annotations at run time.
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import StreamingResponse
-from pydantic import AfterValidator
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response, StreamingResponse
 
-from shared.auth import Requires, Role
-from shared.eventlog import EventLog
-from shared.events import MAX_ID_PART, Category, is_position
-from shared.http import ApiError
-from shared.settings import Clock
+from shared.edge import TaskId, Year
+from shared.events import Category
+from shared.http import ErrorBody, answers
+from shared.people import Actor, Role
+from shared.refusals import Forbidden, Refusal
+from shared.runtime import Runtime
 
-from .domain import Report, build_report, tasks_in_scope
-from .export import csv_chunks
-from .history import HistoryUnavailable, TaskHistory, task_history
-from .live import LiveProjection
+from .domain.answers import Missing, Report, Scope, TaskHistory, TaskPage
+from .domain.report import Reports
+from .domain.tasks import Task
+from .domain.views import matches
+from .export import ROWS_PER_CHUNK, header, rows
+from .service import Reporting, unit_in_scope
 
 WAIT_SECONDS = 5.0
-Year = Annotated[int, Path(ge=2000, le=2100, description="the programme year")]
-TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="a task id")]
+MAX_PART = 2**64 - 1
+Position = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{1,20}(-\d{1,20})?$",
+        description="a position returned by a write: answer once the projection includes it",
+    ),
+]
+Unit = Annotated[str | None, Query(max_length=64, description="a unit code (any case)")]
 
 
-def stream_position(value: str | None) -> str | None:
-    """A stream entry id as ``<ms>-<seq>``; a bare ``<ms>`` means every entry of that ms."""
-    if value is None:
-        return None
-    if not is_position(value):
-        raise ValueError(f"each part of a stream position is at most {MAX_ID_PART}")
-    ms, _, seq = value.partition("-")
-    return f"{int(ms)}-{int(seq) if seq else MAX_ID_PART}"
+class Late(Refusal):
+    status = 504
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI ``responses``: ``shared.http.answers`` and the 504 of ``after=``."""
+    late = "not caught up with the ``after`` position within 5 s (the write is safe: retry)"
+    return answers(*statuses) | {504: {"model": ErrorBody, "description": late}}
 
 
 @dataclass(frozen=True)
 class ReportQuery:
-    year: Year
-    unit: Annotated[str | None, Query(max_length=50, description="a unit code")] = None
+    unit: Unit = None
     category: Category | None = None
     as_of: Annotated[date | None, Query(description="totals at the end of that day")] = None
-    after: Annotated[
-        str | None,
-        Query(
-            pattern=r"^\d{1,20}(-\d{1,20})?$",
-            description="a position returned by a write: answer once the report includes it",
-        ),
-        AfterValidator(stream_position),
-    ] = None
+    after: Position = None
 
 
-def end_of_day(day: date, clock: Clock) -> datetime:
-    """The last instant of ``day`` where the province reckons days, in UTC."""
-    try:
-        return datetime.combine(day, time.max, tzinfo=clock.zone).astimezone(UTC)
-    except OverflowError:  # the first or last days a datetime can hold
-        return (
-            datetime.max.replace(tzinfo=UTC) if day.year > 1 else datetime.min.replace(tzinfo=UTC)
-        )
-
-
-def routes(
-    projection: LiveProjection,
-    clock: Clock,
-    log: EventLog,
-    requires: Requires,
-    wait: float = WAIT_SECONDS,
-) -> APIRouter:
+def routes(runtime: Runtime, reporting: Reporting, wait: float = WAIT_SECONDS) -> APIRouter:
     router = APIRouter(tags=["reporting"])
-    viewer = [Depends(requires(Role.viewer))]
-    anyone = [Depends(requires(Role.viewer, Role.approver, Role.registrant))]
+    Viewer = Annotated[Actor, Depends(runtime.requires(Role.viewer))]
+    Reader = Annotated[
+        Actor, Depends(runtime.requires(Role.viewer, Role.approver, Role.registrant))
+    ]
 
-    async def caught_up(query: Annotated[ReportQuery, Depends()]) -> ReportQuery:
-        """The query, once the projection includes its ``after`` position (or a 504)."""
-        if query.after and not await projection.freshness.wait_for(query.after, wait):
-            raise ApiError(
-                504,
-                f"the report has not caught up with position {query.after} within {wait:g} s;"
-                " the write is safe in the log: retry shortly",
+    async def caught_up(after: str | None) -> None:
+        """Once the projection includes ``after`` (a bare ``<ms>``: every entry of that ms)."""
+        if after is None:
+            return
+        ms, _, seq = after.partition("-")
+        if int(ms) > MAX_PART or (seq and int(seq) > MAX_PART):
+            raise Refusal(
+                "a position's parts are at most 2**64-1", code="position", field=("query", "after")
             )
-        return query
+        position = f"{int(ms)}-{int(seq) if seq else MAX_PART}"
+        if not await reporting.follower.wait_for(position, wait):
+            raise Late(
+                f"not caught up with position {after} within {wait:g} s; the write is safe in "
+                "the log: retry shortly",
+                code="not_caught_up",
+            )
 
-    Scoped = Annotated[ReportQuery, Depends(caught_up)]
+    async def scoped(year: int, query: ReportQuery, actor: Actor) -> tuple[Scope, Reports]:
+        await caught_up(query.after)
+        unit = unit_in_scope(actor, query.unit)
+        scope = Scope(unit=unit, category=query.category, as_of=query.as_of)
+        if query.as_of is None:
+            return scope, reporting.reports
+        return scope, Reports(await reporting.as_of(year, query.as_of))
 
     @router.get(
         "/reports/{year}.csv",
-        dependencies=viewer,
         response_class=StreamingResponse,
-        responses={200: {"content": {"text/csv": {}}, "description": "one row per task"}},
+        responses={
+            **refusals(403),
+            200: {"content": {"text/csv": {}}, "description": "one row per task"},
+        },
     )
-    async def report_csv(query: Scoped) -> StreamingResponse:
-        if query.as_of is None:
-            views = projection.views(query.year, unit=query.unit, category=query.category)
-        else:
-            views = tasks_in_scope(
-                projection.state,
-                query.year,
-                unit=query.unit,
-                category=query.category,
-                cutoff=end_of_day(query.as_of, clock),
+    async def report_csv(
+        year: Year, query: Annotated[ReportQuery, Depends()], actor: Viewer
+    ) -> StreamingResponse:
+        scope, reports = await scoped(year, query, actor)
+        known = reports.projection.years.get(year)
+        pool = {} if known is None else known.registered()
+        tasks = [pool[task_id] for task_id in sorted(pool)]
+        chosen = [
+            task
+            for task in tasks
+            if task.state is not None
+            and matches(
+                task.state,
+                unit=scope.unit,
+                category=None if scope.category is None else scope.category.value,
             )
-        name = f"breakthrough-{query.year}" + "".join(
-            f"-{part}" for part in (query.unit, query.category, query.as_of) if part
+        ]
+        today = query.as_of or reporting.clock.today()
+        width = max((len(task.state.targets) for task in chosen if task.state), default=0)
+
+        async def pieces() -> AsyncIterator[bytes]:
+            """The rows a piece at a time: each piece's text read back from the log as it
+            is written (an export of the whole year holds one piece in memory, not all)."""
+            yield header(width).encode()
+            for start in range(0, len(chosen), ROWS_PER_CHUNK):
+                part = await reporting.summaries(chosen[start : start + ROWS_PER_CHUNK], today)
+                yield rows(part, width).encode()
+
+        name = f"breakthrough-{year}" + "".join(
+            f"-{part}" for part in (scope.unit, query.category, query.as_of) if part
         )
         return StreamingResponse(
-            _iterate(csv_chunks(views, query.as_of or clock.today())),
+            pieces(),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{_safe(name)}.csv"'},
         )
 
-    @router.get("/reports/{year}", response_model=Report, dependencies=viewer)
-    async def report(query: Scoped) -> Report:
-        if query.as_of is None:
-            return projection.report(
-                query.year, unit=query.unit, category=query.category, report_date=clock.today()
-            )
-        return build_report(
-            projection.state,
-            query.year,
-            unit=query.unit,
-            category=query.category,
-            cutoff=end_of_day(query.as_of, clock),
-            report_date=query.as_of,
-            as_of=query.as_of,
-        )
+    @router.get("/reports/{year}/missing", response_model=Missing, responses=refusals(403))
+    async def chase(
+        year: Year,
+        actor: Viewer,
+        unit: Unit = None,
+        stale_days: Annotated[int, Query(ge=0, le=3660)] = 30,
+        after: Position = None,
+    ) -> Missing:
+        await caught_up(after)
+        return await reporting.missing(year, unit_in_scope(actor, unit), stale_days)
 
-    @router.get("/tasks/{task_id}", response_model=TaskHistory, dependencies=anyone)
-    async def history(task_id: TaskId) -> TaskHistory:
-        facts = projection.state.tasks.get(task_id)
-        try:
-            found = await task_history(log, facts) if facts else None
-        except HistoryUnavailable as error:
-            raise ApiError(503, f"the history of {task_id} cannot be read back: {error}") from error
-        if found is None:
-            raise ApiError(404, f"no registered task {task_id}")
-        return found
+    @router.get("/reports/{year}", response_model=Report, responses=refusals(403))
+    async def report(
+        year: Year, query: Annotated[ReportQuery, Depends()], actor: Viewer
+    ) -> Response:
+        scope, reports = await scoped(year, query, actor)
+        answer = reports.report(year, scope, query.as_of or reporting.clock.today())
+        # the model's own JSON: FastAPI would check it again and encode it through dicts
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    @router.get("/tasks", response_model=TaskPage, responses=refusals(403))
+    async def tasks(
+        actor: Reader,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        unit: Unit = None,
+        category: Category | None = None,
+        status: Annotated[
+            str | None,
+            Query(
+                pattern="^(pending|returned|approved|rejected|withdrawn|self_assessed|evaluated)$"
+            ),
+        ] = None,
+        registrant: Annotated[str | None, Query(max_length=64)] = None,
+        after: Position = None,
+        cursor: Annotated[
+            str | None, Query(max_length=64, description="from a page's next")
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> TaskPage:
+        await caught_up(after)
+        unit = unit_in_scope(actor, unit)
+        if not (actor.holds(Role.viewer) or actor.holds(Role.approver)):
+            if registrant is not None and not actor.is_person(registrant):
+                raise Forbidden("a registrant lists their own tasks only", code="not_yours")
+            registrant = actor.person or "-"
+        projection, today = reporting.projection, reporting.clock.today()
+        if year is None:
+            pool = projection.tasks
+        else:
+            known = projection.years.get(year)
+            pool = {} if known is None else known.registered()
+        found: list[Task] = []
+        for task_id in sorted(pool):
+            state = pool[task_id].state
+            if (cursor is not None and task_id <= cursor) or state is None:
+                continue
+            if matches(
+                state,
+                unit=unit,
+                category=None if category is None else category.value,
+                status=status,
+                registrant=registrant,
+            ):
+                if len(found) == limit:
+                    break
+                found.append(pool[task_id])
+        else:
+            return TaskPage(tasks=tuple(await reporting.summaries(found, today)), next=None)
+        page = await reporting.summaries(found, today)
+        return TaskPage(tasks=tuple(page), next=page[-1].task_id)
+
+    @router.get("/tasks/{task_id}", response_model=TaskHistory, responses=refusals(403, 404))
+    async def task_history(task_id: TaskId, actor: Reader, after: Position = None) -> TaskHistory:
+        await caught_up(after)
+        return await reporting.history(reporting.task(task_id, actor))
 
     return router
-
-
-async def _iterate(chunks: Iterator[str]) -> AsyncIterator[bytes]:
-    """The CSV in pieces, giving the event loop a turn between them."""
-    for chunk in chunks:
-        yield chunk.encode()
-        await asyncio.sleep(0)
 
 
 def _safe(name: str) -> str:

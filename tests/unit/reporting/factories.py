@@ -1,61 +1,75 @@
-"""Build stored events for reporting tests: deterministic ids, per-stream positions, times."""
+"""Hand-built event logs for reporting's unit tests: deterministic ids, times and positions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from typing import Any
 
 from shared.events import (
     Actual,
+    AnyEvent,
     Category,
     Direction,
+    Event,
+    EventData,
     Kind,
+    Leader,
     Level,
     ProgressLogged,
     ProgressStatus,
+    Quantity,
+    Rating,
     Registrant,
-    StoredEvent,
+    RosterPublished,
     Target,
+    TaskAmended,
     TaskApproved,
+    TaskEvaluated,
     TaskRegistered,
     TaskRejected,
+    TaskReturned,
+    TaskSelfAssessed,
+    TaskWithdrawn,
     Unit,
-    new_event,
+    YearClosed,
+    subject_of,
 )
 
-Number = int | float
-Data = TypeVar("Data", TaskRegistered, TaskApproved, TaskRejected, ProgressLogged)
 YEAR = 2024
 START = datetime(2024, 1, 1, tzinfo=UTC)
-STREAMS: dict[type, str] = {
-    TaskRegistered: "breakthrough:tasks:registered",
-    TaskApproved: "breakthrough:tasks:approved",
-    TaskRejected: "breakthrough:tasks:rejected",
-    ProgressLogged: "breakthrough:tasks:progress",
-}
 
 
 def target(
-    metric: str, value: Number, *, unit: str = "item", direction: Direction = Direction.at_least
+    metric: str, value: Quantity, *, unit: str = "item", direction: Direction = Direction.at_least
 ) -> Target:
     return Target(metric=metric, unit=unit, target=value, direction=direction)
 
 
-def at(month: int, day: int, hour: int = 12, year: int = YEAR) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=UTC)
-
-
-class EventLog:
-    """Records events in the order they are made; each stream gets increasing positions.
-
-    Event times default to a clock that advances one minute per event; ids are ``evt-N``.
-    """
+class Log:
+    """Records events in the order they are made; each gets the next minute and position."""
 
     def __init__(self, start: datetime = START) -> None:
-        self.events: list[StoredEvent] = []
-        self._clock = start
-        self._next_position = dict.fromkeys(STREAMS.values(), 1)
+        self.events: list[tuple[AnyEvent, str]] = []
+        self.clock = start
+        self.registrations: dict[str, dict[str, Any]] = {}
+
+    def add(self, data: EventData, *, at: datetime | None = None, actor: str = "a") -> AnyEvent:
+        self.clock = at if at is not None else self.clock + timedelta(minutes=1)
+        number = len(self.events) + 1
+        event: AnyEvent = Event(
+            id=f"evt-{number:05d}",
+            source="/test",
+            type=type(data).__name__,
+            subject=subject_of(data),
+            time=self.clock,
+            correlationid="c",
+            actor=actor,
+            actorrole="registrant",
+            data=data,
+        )
+        self.events.append((event, f"{number}-0"))
+        return event
 
     def register(
         self,
@@ -64,62 +78,61 @@ class EventLog:
         year: int = YEAR,
         registrant: str = "r1",
         unit: str = "U01",
-        unit_name: str | None = None,
+        unit_name: str = "Unit One",
         category: Category = Category.socio_economic,
-        targets: Sequence[Target] = (target("projects", 26),),
+        targets: Iterable[Target] = (),
         deadline: date | None = None,
-        time: datetime | None = None,
-    ) -> StoredEvent:
-        data = TaskRegistered(
-            task_id=task_id,
-            year=year,
-            registrant=Registrant(
-                id=registrant,
-                name=registrant.upper(),
-                position="Director",
-                level=Level.department_head,
+        amend: bool = False,
+        **extra: Any,
+    ) -> AnyEvent:
+        content: dict[str, Any] = {
+            "task_id": task_id,
+            "year": year,
+            "registrant": Registrant(
+                id=registrant, name=f"Name {registrant}", position="P", level=Level.department_head
             ),
-            unit=Unit(code=unit, name=unit_name or f"Unit {unit}"),
-            title=f"Task {task_id}",
-            category=category,
-            kind=Kind.breakthrough,
-            targets=tuple(targets),
-            deadline=deadline or date(year, 12, 31),
-            registered_at=time or self._clock,
-        )
-        return self._store(data, time)
+            "unit": Unit(code=unit, name=unit_name),
+            "title": f"Task {task_id}",
+            "description": f"About {task_id}",
+            "category": category,
+            "kind": Kind.breakthrough,
+            "targets": tuple(targets) or (target("projects", 10),),
+            "deadline": deadline or date(year, 12, 31),
+        }
+        if amend:
+            return self.add(TaskAmended(**content, amended_at=self.clock), **extra)
+        return self.add(TaskRegistered(**content, registered_at=self.clock), **extra)
 
-    def approve(
-        self, task_id: str, *, year: int = YEAR, time: datetime | None = None
-    ) -> StoredEvent:
-        data = TaskApproved(
-            task_id=task_id, year=year, decided_by="committee", approved_at=time or self._clock
-        )
-        return self._store(data, time)
+    def approve(self, task_id: str, year: int = YEAR, **extra: Any) -> AnyEvent:
+        data = TaskApproved(task_id=task_id, year=year, decided_by="BTV", approved_at=self.clock)
+        return self.add(data, **extra)
 
-    def reject(
-        self, task_id: str, *, year: int = YEAR, time: datetime | None = None
-    ) -> StoredEvent:
+    def reject(self, task_id: str, year: int = YEAR, **extra: Any) -> AnyEvent:
         data = TaskRejected(
-            task_id=task_id,
-            year=year,
-            decided_by="committee",
-            reason="not measurable",
-            rejected_at=time or self._clock,
+            task_id=task_id, year=year, decided_by="BTV", reason="no", rejected_at=self.clock
         )
-        return self._store(data, time)
+        return self.add(data, **extra)
+
+    def return_(self, task_id: str, year: int = YEAR, **extra: Any) -> AnyEvent:
+        data = TaskReturned(
+            task_id=task_id, year=year, decided_by="BTV", reason="revise", returned_at=self.clock
+        )
+        return self.add(data, **extra)
+
+    def withdraw(self, task_id: str, year: int = YEAR, **extra: Any) -> AnyEvent:
+        data = TaskWithdrawn(task_id=task_id, year=year, reason="r", withdrawn_at=self.clock)
+        return self.add(data, **extra)
 
     def progress(
         self,
         task_id: str,
         *,
         reported_at: date,
-        actuals: Mapping[str, Number] | None = None,
+        actuals: Mapping[str, Quantity] | None = None,
         status: ProgressStatus = ProgressStatus.in_progress,
         year: int = YEAR,
-        time: datetime | None = None,
-        position: str | None = None,
-    ) -> StoredEvent:
+        **extra: Any,
+    ) -> AnyEvent:
         data = ProgressLogged(
             task_id=task_id,
             year=year,
@@ -127,22 +140,30 @@ class EventLog:
             actuals=tuple(Actual(metric=m, value=v) for m, v in (actuals or {}).items()),
             status=status,
         )
-        return self._store(data, time, position)
+        return self.add(data, **extra)
 
-    def _store(
-        self,
-        data: Data,
-        time: datetime | None,
-        position: str | None = None,
-    ) -> StoredEvent:
-        self._clock += timedelta(minutes=1)
-        event = new_event(
-            data, source="/breakthrough/tests", correlation_id="test", time=time or self._clock
-        ).model_copy(update={"id": f"evt-{len(self.events) + 1:05d}"})
-        stream = STREAMS[type(data)]
-        if position is None:
-            position = f"{1_700_000_000_000 + self._next_position[stream]}-0"
-            self._next_position[stream] += 1
-        stored = StoredEvent(stream, position, event)
-        self.events.append(stored)
-        return stored
+    def self_assess(self, task_id: str, rating: Rating, year: int = YEAR) -> AnyEvent:
+        data = TaskSelfAssessed(
+            task_id=task_id, year=year, rating=rating, summary="s", assessed_at=self.clock
+        )
+        return self.add(data)
+
+    def evaluate(self, task_id: str, rating: Rating, year: int = YEAR) -> AnyEvent:
+        data = TaskEvaluated(
+            task_id=task_id, year=year, rating=rating, decided_by="BTV", evaluated_at=self.clock
+        )
+        return self.add(data)
+
+    def roster(self, leaders: Mapping[str, str], year: int = YEAR, **extra: Any) -> AnyEvent:
+        """``leaders``: leader id -> unit code."""
+        units = tuple(
+            Unit(code=code, name=f"Roster {code}") for code in sorted(set(leaders.values()))
+        )
+        listed = tuple(
+            Leader(id=leader, name=leader, position="P", level=Level.department_head, unit=unit)
+            for leader, unit in leaders.items()
+        )
+        return self.add(RosterPublished(year=year, units=units, leaders=listed), **extra)
+
+    def close(self, year: int = YEAR, **extra: Any) -> AnyEvent:
+        return self.add(YearClosed(year=year, decided_by="admin", closed_at=self.clock), **extra)

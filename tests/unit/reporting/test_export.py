@@ -1,4 +1,5 @@
-"""The CSV export: a spreadsheet-friendly file, one row per task, a column group per target."""
+"""The CSV: a BOM, CRLF rows, the 1.1 columns, one set of target columns per target, and no
+cell a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
@@ -6,52 +7,55 @@ import csv
 import io
 from datetime import date
 
-from services.reporting.domain import fold, tasks_in_scope
-from services.reporting.export import csv_chunks
-from shared.events import Direction, ProgressStatus
-from tests.unit.reporting.factories import EventLog, target
+from services.reporting.domain.views import summary
+from services.reporting.export import BOM, COLUMNS, csv_chunks
+from shared.events import ProgressStatus, Rating
+from tests.unit.reporting.factories import Log, target
+from tests.unit.reporting.projecting import TODAY, project
 
 
-def rows(log: EventLog, day: date = date(2024, 12, 31)) -> tuple[str, list[dict[str, str]]]:
-    text = "".join(csv_chunks(tasks_in_scope(fold(log.events), 2024), day))
-    return text, list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
-
-
-def test_one_row_per_task_with_each_target_latest_value_and_met() -> None:
-    log = EventLog()
-    log.register("A", unit_name="Huyện Kim Thành", targets=[target("ha", 287)])
-    log.approve("A")
-    log.progress("A", reported_at=date(2024, 5, 1), actuals={"ha": 300},
-                 status=ProgressStatus.completed)  # fmt: skip
-    log.register(
-        "B", targets=[target("projects", 26), target("late", 5, direction=Direction.at_most)]
-    )
-    text, table = rows(log)
-    assert text.startswith("\ufefftask_id,year,unit_code,unit,")
+def rows(log: Log) -> list[dict[str, str]]:
+    projection = project(log.events)
+    views = [
+        summary(projection.tasks[task_id], None, TODAY) for task_id in sorted(projection.tasks)
+    ]
+    text = "".join(csv_chunks(views))
+    assert text.startswith(BOM)
     assert "\r\n" in text
-    first, second = table
-    assert (first["unit"], first["status"], first["progress"]) == (
-        "Huyện Kim Thành",
-        "approved",
-        "completed",
+    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM))))
+
+
+def test_one_row_per_task_with_its_targets_stage_and_ratings() -> None:
+    log = Log()
+    log.register("A", targets=[target("projects", 10), target("ha", 5, unit="ha")])
+    log.approve("A")
+    log.progress(
+        "A", reported_at=date(2024, 2, 1), actuals={"ha": 6.5}, status=ProgressStatus.at_risk
     )
-    assert (first["target_1_latest"], first["target_1_met"], first["targets_met"]) == (
-        "300",
-        "yes",
-        "1",
+    log.self_assess("A", Rating.good)
+    log.evaluate("A", Rating.excellent)
+    log.register("B", registrant="r2")
+    a, b = rows(log)
+    assert list(a)[: len(COLUMNS)] == list(COLUMNS)
+    assert (a["status"], a["stage"], a["progress"]) == ("approved", "evaluated", "at_risk")
+    assert (a["self_assessment"], a["evaluation"]) == ("good", "excellent")
+    assert (a["targets"], a["targets_met"]) == ("2", "1")
+    assert (a["target_2_metric"], a["target_2_latest"], a["target_2_met"]) == ("ha", "6.5", "yes")
+    assert (a["target_1_latest"], a["target_1_met"]) == ("", "no")
+    assert (b["status"], b["stage"], b["target_2_metric"]) == ("pending", "pending", "")
+
+
+def test_formula_like_text_is_quoted_out() -> None:
+    log = Log()
+    log.register(
+        "A", unit="=cmd|' /C calc'!A0", unit_name="+1", registrant="-r", targets=[target("@sum", 1)]
     )
-    assert (first["target_2_metric"], second["status"], second["progress"]) == ("", "pending", "")
-    assert (second["target_2_direction"], second["target_2_latest"]) == ("at_most", "")
+    [row] = rows(log)
+    assert row["unit_code"] == "'=cmd|' /C calc'!A0"
+    assert row["unit"] == "'+1"
+    assert row["registrant_id"] == "'-r"
+    assert row["target_1_metric"] == "'@sum"
 
 
-def test_text_a_spreadsheet_would_run_as_a_formula_is_quoted_with_an_apostrophe() -> None:
-    log = EventLog()
-    log.register("A", unit_name='=HYPERLINK("http://x")')
-    _, table = rows(log)
-    assert table[0]["unit"] == '\'=HYPERLINK("http://x")'
-
-
-def test_an_empty_scope_is_a_header_only() -> None:
-    text, table = rows(EventLog())
-    assert table == []
-    assert text.count("\r\n") == 1
+def test_no_task_is_a_header_alone() -> None:
+    assert "".join(csv_chunks([])) == BOM + ",".join(COLUMNS) + "\r\n"
