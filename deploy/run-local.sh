@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Start the whole system on this machine: Redis and the three services, in the foreground.
+# Start the whole system on this machine: Redis, the three services and the portal, in the
+# foreground.
 #   - REDIS_URL set: use that Redis.
 #   - otherwise: a private redis-server on REDIS_PORT (default 6390) keeping its data
 #     with AOF under .data/redis (never the Redis on 6379).
-# Logs go to .data/logs/<service>.log. Ctrl-C stops everything this script started.
+#   - the services on REGISTRATION_PORT, APPROVAL_PORT, REPORTING_PORT (8001-8003), the
+#     portal on PORTAL_PORT (8000), signing people in with a token (TOKEN_SIGN_IN).
+# Logs go to .data/logs/<name>.log. Ctrl-C stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -38,28 +41,40 @@ else
 fi
 
 # Bearer tokens: API_TOKENS / API_TOKENS_FILE if given, else tokens made once for this
-# checkout and kept in .data/api-tokens (readable by this user only).
+# checkout and kept in .data/api-tokens (readable by this user only), each bound to a person:
+# an admin for the demo (quan-tri), the committee's secretary (thu-ky), a leader of the demo
+# (pham-quang-hung, Chairman of Kim Thanh District: he may act on his own tasks only) and a
+# viewer for staff.
 if [[ -z "${API_TOKENS:-}${API_TOKENS_FILE:-}" && "${ALLOW_ANONYMOUS:-}" != "true" ]]; then
   tokens=.data/api-tokens
-  if [[ ! -s $tokens ]]; then
+  if [[ ! -s $tokens ]] || ! grep -q '^registrant:[^:]*:' "$tokens"; then
     (umask 077
-     for role in registrant approver viewer admin; do
-       echo "$role:$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))'):$role-local"
+     for entry in admin:quan-tri approver:thu-ky registrant:pham-quang-hung viewer:nhan-vien; do
+       role=${entry%%:*} person=${entry#*:}
+       echo "$role:$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))'):$person"
      done > "$tokens")
   fi
   export API_TOKENS_FILE="$root/$tokens"
   echo "tokens       (in $tokens; send as 'Authorization: Bearer <token>')"
-  while IFS=: read -r role token _; do printf '  %-11s %s\n' "$role" "$token"; done < "$tokens"
+  while IFS=: read -r role token person; do printf '  %-11s %-16s %s\n' "$role" "$person" "$token"; done < "$tokens"
 fi
 
-declare -A ports=([registration]=${REGISTRATION_PORT:-8001} [approval]=${APPROVAL_PORT:-8002} [reporting]=${REPORTING_PORT:-8003})
+declare -A ports=([registration]=${REGISTRATION_PORT:-8001} [approval]=${APPROVAL_PORT:-8002}
+                  [reporting]=${REPORTING_PORT:-8003} [portal]=${PORTAL_PORT:-8000})
 for name in registration approval reporting; do
-  PORT=${ports[$name]} REPLICA_NAME="$name-local" "$python" -m "services.$name" \
+  PORT=${ports[$name]} "$python" -m "services.$name" \
     >>".data/logs/$name.log" 2>&1 &
   pids+=($!)
 done
+# The portal calls the services as the signed-in person; its sessions go to the same Redis.
+PORT=${ports[portal]} TOKEN_SIGN_IN=true \
+  REGISTRATION_URL="http://127.0.0.1:${ports[registration]}" \
+  APPROVAL_URL="http://127.0.0.1:${ports[approval]}" \
+  REPORTING_URL="http://127.0.0.1:${ports[reporting]}" \
+  "$python" -m services.portal >>.data/logs/portal.log 2>&1 &
+pids+=($!)
 
-for name in registration approval reporting; do
+for name in registration approval reporting portal; do
   url="http://127.0.0.1:${ports[$name]}"
   for _ in $(seq 100); do
     curl -fsS "$url/readyz" >/dev/null 2>&1 && break
@@ -73,11 +88,22 @@ for name in registration approval reporting; do
   fi
 done
 
+portal="http://127.0.0.1:${ports[portal]}"
+if [[ -n "${tokens:-}" ]]; then
+  echo
+  echo "the portal, signed in as each person (a link per role; the token after # never leaves the browser):"
+  while IFS=: read -r role token person; do
+    printf '  %-11s %-16s %s/#token=%s\n' "$role" "$person" "$portal" "$token"
+  done < "$tokens"
+  echo "  (the demo's year: put ?year=2024 before the #, e.g. $portal/?year=2024#token=...)"
+fi
+
 cat <<MSG
 
 All running. Load the demo data (Hai Duong 2023 and 2024) from another terminal:
     make demo
-then read the provincial totals (a viewer or admin token from above):
+then open the portal ($portal, with a link above), or read the provincial totals (a viewer
+or admin token from above):
     curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:${ports[reporting]}/reports/2024
 Ctrl-C stops everything.
 MSG

@@ -7,7 +7,6 @@ set -uo pipefail
 wanted=(
   "redis-server redis-server"
   "chromium chromium"
-  "docker-compose docker-compose"
 )
 missing=()
 for line in "${wanted[@]}"; do

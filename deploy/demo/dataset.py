@@ -23,7 +23,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
-from deploy.demo import generated
+from deploy.demo import cycle, generated
+from deploy.demo.cycle import DECIDED_BY, REFERENCES
 from deploy.demo.models import Dataset, DecisionBody, DemoTask, ProgressBody, RegistrationBody
 from deploy.demo.named import TASKS_2024, NamedTask
 from deploy.demo.named2023 import TASKS_2023
@@ -35,10 +36,6 @@ YEARS = (2023, 2024)
 
 NAMED: tuple[NamedTask, ...] = TASKS_2023 + TASKS_2024
 
-# The Provincial Party Standing Committee decides every registration (seeds 000 and 001).
-# ASSUMPTION: the notice numbers are fictional; the seeds give none.
-DECIDED_BY = "Standing Committee of the Hai Duong Provincial Party Committee"
-REFERENCES = {2023: "Notice No. 1123-TB/TU", 2024: "Notice No. 1587-TB/TU"}
 REJECTION_REASONS = (
     "The targets repeat the unit's regular annual duties; please register a task that "
     "creates a clear breakthrough.",
@@ -65,6 +62,10 @@ class YearPlan:
 PLANS = {2023: YearPlan(66, 38, 4), 2024: YearPlan(76, 38, 6)}
 
 
+CLOSED = (2023,)
+"""The years the demo evaluates and closes (2024 is still open: its tasks run on)."""
+
+
 def build_dataset(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS) -> Dataset:
     """The demo data set for ``years`` (each must be in ``PLANS``), in registration order."""
     unknown = sorted(set(years) - PLANS.keys())
@@ -72,9 +73,15 @@ def build_dataset(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS) -> D
         raise ValueError(f"no demo data for {unknown}; available: {sorted(PLANS)}")
     people = staff(random.Random(seed))
     tasks: list[DemoTask] = []
+    rosters = {}
     for year in sorted(set(years)):
-        tasks.extend(_year(random.Random(seed * 10_000 + year), people, year, PLANS[year]))
-    return Dataset(tasks=tuple(tasks))
+        planned = _year(random.Random(seed * 10_000 + year), people, year, PLANS[year])
+        done, rosters[year] = cycle.complete(
+            random.Random(seed * 7 + year), planned, people, year, year in CLOSED
+        )
+        tasks.extend(done)
+    closed = tuple(year for year in sorted(set(years)) if year in CLOSED)
+    return Dataset(tasks=tuple(tasks), rosters=rosters, closed=closed)
 
 
 def _year(

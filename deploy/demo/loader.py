@@ -1,33 +1,34 @@
-"""Load the demo data set through the three services' public HTTP APIs (contract v1).
+"""Load the demo data set through the three services' public HTTP APIs, as the people of the
+programme would send it: the office publishes each year's roster; leaders register; the
+Standing Committee returns some registrations for revision and their registrants amend them;
+a few leaders withdraw a registration; the committee approves the year's tasks under one
+decision number (``POST /decisions``) and rejects a few one by one; leaders report progress
+and self-assess; in a year the demo closes, the committee evaluates every approved task and
+closes the year.
 
-The loader is safe to re-run: every registration and progress report carries a fixed
-``Idempotency-Key`` (``demo-2024-0042``, ``demo-2024-0042-p1``), so the services write
-nothing twice, and a ``409`` "already decided" on a decision counts as done. Steps:
-register every task; wait until the approval service lists each one as pending (or the
-registration service says it is already decided); post every decision; log the progress
-of the approved tasks (retrying while registration has not yet seen the approval); read
-``GET /reports/{year}`` until its counts match the data set or stop changing.
-
-Where the contract is silent we assume: ``GET /approvals/pending`` answers a JSON list of
-objects with ``task_id`` (an object holding such a list under ``tasks``/``items``/
-``pending`` is accepted too), and ``GET /tasks/{task_id}`` has a top-level ``status``.
+The loader is safe to re-run: every registration, amendment and progress report carries a
+fixed ``Idempotency-Key`` (``demo-2024-0042``, ``-a``, ``-p1``...), so the services write
+nothing twice, and a ``409`` on a step already done (a decision, an evaluation, a closed
+year) counts as done. Finally it reads ``GET /reports/{year}`` until its counts match.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
+from deploy.demo.cycle import DECIDED_BY, REFERENCES
 from deploy.demo.dataset import build_dataset
 from deploy.demo.models import Dataset, DemoTask
 from deploy.demo.summary import DemoLoadError, LoadSummary, YearSummary
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+BATCH = 500
 
 
 async def load(
@@ -45,21 +46,20 @@ async def load(
 ) -> LoadSummary:
     """Load ``years`` of the demo data set (or of ``dataset``) and summarise what was loaded.
 
-    ``token`` is sent as ``Authorization: Bearer`` (it needs the registrant, approver and
-    viewer roles, e.g. an admin token). ``wait_timeout`` bounds each wait for the services to
-    catch up with each other. Raises :class:`DemoLoadError` on any unexpected answer.
-    """
+    ``token`` is sent as ``Authorization: Bearer``: an admin's, who acts for every leader and
+    for the committee (the events record the admin as their actor). Raises
+    :class:`DemoLoadError` on any unexpected answer."""
     wanted = tuple(sorted(set(years)))
     data = dataset if dataset is not None else build_dataset(years=wanted)
-    tasks = [task for task in data.tasks if task.year in wanted]
     urls = (registration_url.rstrip("/"), approval_url.rstrip("/"), reporting_url.rstrip("/"))
-    if client is None:
-        async with httpx.AsyncClient(timeout=10.0) as own:
-            loader = _Loader(own, urls, concurrency, token, wait_timeout, poll_interval)
-            return await loader.run(tasks, wanted)
-    return await _Loader(client, urls, concurrency, token, wait_timeout, poll_interval).run(
-        tasks, wanted
-    )
+    own = client is None
+    http = client or httpx.AsyncClient(timeout=30.0)
+    try:
+        loader = _Loader(http, urls, concurrency, token, wait_timeout, poll_interval)
+        return await loader.run(data, wanted)
+    finally:
+        if own:
+            await http.aclose()
 
 
 class _Loader:
@@ -79,32 +79,43 @@ class _Loader:
         self.timeout = timeout
         self.poll = poll_interval
 
-    async def run(self, tasks: list[DemoTask], years: tuple[int, ...]) -> LoadSummary:
-        task_ids = await self._gather(self._register, tasks)
-        ids = {task.key: task_id for task, task_id in zip(tasks, task_ids, strict=True)}
-        for year in years:
-            await self._await_pending(year, [ids[t.key] for t in tasks if t.year == year])
-        await self._gather(lambda task: self._decide(task, ids[task.key]), tasks)
-        approved = [task for task in tasks if task.approved]
-        await self._gather(lambda task: self._log_progress(task, ids[task.key]), approved)
+    async def run(self, data: Dataset, years: tuple[int, ...]) -> LoadSummary:
         summaries = []
         for year in years:
-            mine = [task for task in tasks if task.year == year]
-            summaries.append(await self._summarise(year, mine))
+            tasks = list(data.for_year(year))
+            if year in data.rosters:
+                await self._roster(year, data.rosters[year].json_body())
+            registered: list[str] = await self._each(self._register, tasks)
+            ids = dict(zip((t.key for t in tasks), registered, strict=True))
+            await self._year(year, tasks, ids)
+            if year in data.closed:
+                await self._close(year)
+            summaries.append(await self._summarise(year, tasks, year in data.closed))
         return LoadSummary(years=tuple(summaries))
 
-    async def _gather(
-        self, step: Callable[[DemoTask], Awaitable[T]], tasks: list[DemoTask]
+    async def _year(self, year: int, tasks: list[DemoTask], ids: dict[str, str]) -> None:
+        """What follows the registrations: returns and amendments, withdrawals, the
+        decisions, then progress, self-assessments and evaluations."""
+
+        def each(
+            step: Callable[[DemoTask, str], Coroutine[Any, Any, None]],
+        ) -> Callable[[DemoTask], Coroutine[Any, Any, None]]:
+            return lambda task: step(task, ids[task.key])
+
+        await self._each(each(self._revise), [t for t in tasks if t.returned])
+        await self._each(each(self._withdraw), [t for t in tasks if t.withdrawal])
+        await self._approve_all(year, [ids[t.key] for t in tasks if t.approved])
+        await self._each(each(self._reject), [t for t in tasks if t.rejected])
+        await self._each(each(self._follow_up), [t for t in tasks if t.approved])
+
+    async def _each(
+        self, step: Callable[[DemoTask], Coroutine[Any, Any, T]], tasks: list[DemoTask]
     ) -> list[T]:
-        """Run ``step`` for every task (the semaphore bounds the requests in flight); the
-        first failure cancels the rest and is raised as itself, not as an exception group."""
-
-        async def run(task: DemoTask) -> T:
-            return await step(task)
-
+        """``step`` for every task (the semaphore bounds the requests in flight); the first
+        failure cancels the rest and is raised as itself, not as an exception group."""
         try:
             async with asyncio.TaskGroup() as group:
-                running = [group.create_task(run(task)) for task in tasks]
+                running = [group.create_task(step(task)) for task in tasks]
         except ExceptionGroup as failures:
             first = _first(failures)
             raise first from first.__cause__
@@ -117,7 +128,7 @@ class _Loader:
         what: str,
         correlation: str,
         *,
-        body: Mapping[str, Any] | None = None,
+        body: Any = None,
         params: Mapping[str, Any] | None = None,
         key: str | None = None,
         accept: tuple[int, ...] = (200, 201),
@@ -140,6 +151,13 @@ class _Loader:
             )
         return response
 
+    async def _roster(self, year: int, body: dict[str, Any]) -> None:
+        url = f"{self.registration}/roster/{year}"
+        # 409: the year is closed already (a re-run)
+        await self._send(
+            "PUT", url, f"roster {year}", f"demo-roster-{year}", body=body, accept=(200, 409)
+        )
+
     async def _register(self, task: DemoTask) -> str:
         response = await self._send(
             "POST",
@@ -151,82 +169,117 @@ class _Loader:
         )
         return str(response.json()["task_id"])
 
-    async def _status(self, task_id: str, correlation: str) -> str | None:
-        """The task's status as registration knows it (None while it does not know it)."""
-        url = f"{self.registration}/tasks/{task_id}"
-        response = await self._send("GET", url, f"task {task_id}", correlation, accept=(200, 404))
-        return None if response.status_code == 404 else str(response.json().get("status"))
-
-    async def _await_pending(self, year: int, task_ids: list[str]) -> None:
-        """Wait until approval lists every still-undecided task of ``year`` as pending."""
-        deadline = asyncio.get_running_loop().time() + self.timeout
-        decided: set[str] = set()
-        correlation = f"demo-pending-{year}"
-        while True:
-            response = await self._send(
-                "GET",
-                f"{self.approval}/approvals/pending",
-                f"pending {year}",
-                correlation,
-                params={"year": year},
-            )
-            listed = _pending_ids(response.json()) | decided
-            missing = [i for i in task_ids if i not in listed]
-            statuses = await asyncio.gather(*(self._status(i, correlation) for i in missing))
-            decided |= {i for i, s in zip(missing, statuses, strict=True) if s in _DECIDED}
-            missing = [i for i in missing if i not in decided]
-            if not missing:
-                return
-            if asyncio.get_running_loop().time() >= deadline:
-                raise DemoLoadError(
-                    f"{year}: after {self.timeout:.0f} s the approval service still does not "
-                    f"list {len(missing)} registered task(s) as pending, e.g. {missing[:5]}"
-                )
-            await asyncio.sleep(self.poll)
-
-    async def _decide(self, task: DemoTask, task_id: str) -> None:
-        # 409: already decided (a re-run); the progress step notices a different decision.
+    async def _revise(self, task: DemoTask, task_id: str) -> None:
+        """The committee returns the registration; its registrant amends it."""
+        assert task.returned is not None
+        assert task.amendment is not None
+        url = f"{self.approval}/tasks/{task_id}/decision"
         await self._send(
             "POST",
-            f"{self.approval}/tasks/{task_id}/decision",
+            url,
+            _describe(task),
+            task.key,
+            body=task.returned.json_body(),
+            accept=(200, 409),
+        )
+        await self._send(
+            "PUT",
+            f"{self.registration}/tasks/{task_id}",
+            _describe(task),
+            task.key,
+            body=task.amendment.json_body(),
+            key=f"{task.key}-a",
+        )
+
+    async def _withdraw(self, task: DemoTask, task_id: str) -> None:
+        url = f"{self.registration}/tasks/{task_id}/withdrawal"
+        body = {"reason": task.withdrawal}
+        await self._send("POST", url, _describe(task), task.key, body=body, key=f"{task.key}-w")
+
+    async def _approve_all(self, year: int, task_ids: list[str]) -> None:
+        """The year's approvals under one decision number, for the tasks still pending."""
+        pending = await self._send(
+            "GET",
+            f"{self.approval}/approvals/pending",
+            f"pending {year}",
+            f"demo-pending-{year}",
+            params={"year": year},
+        )
+        waiting = {item["task_id"] for item in pending.json()}
+        todo = [task_id for task_id in task_ids if task_id in waiting]
+        for start in range(0, len(todo), BATCH):
+            body = {
+                "task_ids": todo[start : start + BATCH],
+                "decision": "approve",
+                "decided_by": DECIDED_BY,
+                "reference": REFERENCES.get(year),
+                "note": f"Approved for {year} under Project No. 02-DA/TU.",
+            }
+            await self._send(
+                "POST",
+                f"{self.approval}/decisions",
+                f"approvals {year}",
+                f"demo-approve-{year}",
+                body=body,
+            )
+
+    async def _reject(self, task: DemoTask, task_id: str) -> None:
+        assert task.decision is not None
+        url = f"{self.approval}/tasks/{task_id}/decision"
+        await self._send(
+            "POST",
+            url,
             _describe(task),
             task.key,
             body=task.decision.json_body(),
-            accept=(200, 201, 409),
+            accept=(200, 409),
         )
 
-    async def _log_progress(self, task: DemoTask, task_id: str) -> None:
-        url = f"{self.registration}/tasks/{task_id}/progress"
+    async def _follow_up(self, task: DemoTask, task_id: str) -> None:
+        """Progress reports, the self-assessment and the committee's evaluation, in order."""
+        registration = f"{self.registration}/tasks/{task_id}"
         for index, report in enumerate(task.progress):
-            deadline = asyncio.get_running_loop().time() + self.timeout
-            key = task.progress_key(index)
-            while True:
-                response = await self._send(
-                    "POST",
-                    url,
-                    _describe(task),
-                    task.key,
-                    body=report.json_body(),
-                    key=key,
-                    accept=(200, 201, 409),
-                )
-                if response.status_code != 409:
-                    break
-                # Registration learns the approval from the event log: wait while it has not.
-                status = await self._status(task_id, task.key)
-                late = asyncio.get_running_loop().time() >= deadline
-                if status not in (None, "pending") or late:
-                    raise DemoLoadError(
-                        f"{_describe(task)}: POST {url} (report {key}) answered 409 with the "
-                        f"task {status or 'unknown'}: {response.text[:2000]}"
-                    )
-                await asyncio.sleep(self.poll)
+            await self._send(
+                "POST",
+                f"{registration}/progress",
+                _describe(task),
+                task.key,
+                body=report.json_body(),
+                key=task.progress_key(index),
+            )
+        if task.self_assessment is not None:
+            await self._send(
+                "POST",
+                f"{registration}/self-assessment",
+                _describe(task),
+                task.key,
+                body=task.self_assessment.json_body(),
+                key=f"{task.key}-s",
+            )
+        if task.evaluation is not None:
+            url = f"{self.approval}/tasks/{task_id}/evaluation"
+            await self._send(
+                "POST",
+                url,
+                _describe(task),
+                task.key,
+                body=task.evaluation.json_body(),
+                accept=(201, 409),
+            )
 
-    async def _summarise(self, year: int, tasks: list[DemoTask]) -> YearSummary:
+    async def _close(self, year: int) -> None:
+        body = {"decided_by": DECIDED_BY, "reference": f"Conclusion on the {year} programme"}
+        url = f"{self.approval}/years/{year}/closure"
+        await self._send(
+            "POST", url, f"closing {year}", f"demo-close-{year}", body=body, accept=(201, 409)
+        )
+
+    async def _summarise(self, year: int, tasks: list[DemoTask], closed: bool) -> YearSummary:
         approved = [task for task in tasks if task.approved]
         expected = {
             "approved": len(approved),
-            "rejected": len(tasks) - len(approved),
+            "rejected": sum(task.rejected for task in tasks),
+            "withdrawn": sum(task.withdrawal is not None for task in tasks),
             "reported": sum(1 for task in approved if task.progress),
         }
         report, matches = await self._await_report(year, expected)
@@ -234,9 +287,13 @@ class _Loader:
             year=year,
             registered=len(tasks),
             approved=len(approved),
-            rejected=len(tasks) - len(approved),
+            rejected=expected["rejected"],
+            withdrawn=expected["withdrawn"],
+            returned=sum(task.returned is not None for task in tasks),
             progress_reports=sum(len(task.progress) for task in approved),
+            evaluated=sum(task.evaluation is not None for task in tasks),
             leaders=len({task.registration.registrant.id for task in approved}),
+            closed=closed,
             report=report,
             report_matches=matches,
         )
@@ -267,9 +324,6 @@ class _Loader:
             await asyncio.sleep(self.poll)
 
 
-_DECIDED = frozenset({"approved", "rejected"})
-
-
 def _first(group: BaseExceptionGroup[Exception]) -> Exception:
     first = group.exceptions[0]
     return _first(first) if isinstance(first, BaseExceptionGroup) else first
@@ -280,13 +334,12 @@ def _describe(task: DemoTask) -> str:
     return f"task {task.key} ({body.title[:80]!r}, {body.registrant.name}, {body.year})"
 
 
-def _pending_ids(body: Any) -> set[str]:
-    if isinstance(body, dict):
-        body = next((body[k] for k in ("tasks", "items", "pending") if k in body), [])
-    return {str(item["task_id"]) for item in body if isinstance(item, dict) and "task_id" in item}
-
-
-def _counts(report: Mapping[str, Any]) -> tuple[int, int, int]:
+def _counts(report: Mapping[str, Any]) -> tuple[int, int, int, int]:
     tasks = report.get("tasks") or {}
     progress = report.get("progress") or {}
-    return (tasks.get("approved", 0), tasks.get("rejected", 0), progress.get("reported", 0))
+    return (
+        tasks.get("approved", 0),
+        tasks.get("rejected", 0),
+        tasks.get("withdrawn", 0),
+        progress.get("reported", 0),
+    )

@@ -21,14 +21,19 @@ class YearSummary:
     rejected: int
     progress_reports: int
     leaders: int  # distinct registrants with at least one approved task
+    withdrawn: int = 0
+    returned: int = 0
+    evaluated: int = 0
+    closed: bool = False
     report: Mapping[str, Any] = field(default_factory=dict)  # GET /reports/{year}
     report_matches: bool = False  # the report counts every approval, rejection and report
 
     def line(self) -> str:
         text = (
-            f"{self.year}: {self.registered} registered, {self.approved} approved by "
-            f"{self.leaders} leaders, {self.rejected} rejected, "
-            f"{self.progress_reports} progress reports"
+            f"{self.year}: {self.registered} registered, {self.returned} returned and amended, "
+            f"{self.withdrawn} withdrawn, {self.approved} approved by {self.leaders} leaders, "
+            f"{self.rejected} rejected, {self.progress_reports} progress reports, "
+            f"{self.evaluated} evaluated" + (", closed" if self.closed else "")
         )
         return f"{text}; report: {_report_text(self.report, self.report_matches)}"
 

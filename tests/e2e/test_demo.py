@@ -1,5 +1,6 @@
-"""The demo data through the real command and services, and a reporting restart that
-rebuilds the identical totals from the log."""
+"""The demo data through the real command and the three services: the whole yearly cycle of
+2023 (closed) and 2024 as the seeds tell it, a re-run that writes nothing, and a reporting
+restart that rebuilds the identical totals from the log."""
 
 from __future__ import annotations
 
@@ -9,74 +10,83 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
+import redis
 
-from tests.support.services import ServiceProcess, start_system
+from tests.e2e.conftest import System, secured_system
+from tests.support.people import ADMIN, VIEWER
+from tests.support.services import SERVICES
 
 
 @pytest.fixture(scope="module")
-def demo_system(
-    redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, ServiceProcess]]:
+def demo(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     folder: Path = tmp_path_factory.mktemp("demo")
-    services = start_system(redis_url, f"demo{uuid.uuid4().hex[:8]}", folder)
-    yield services
-    for service in services.values():
-        service.stop()
+    running = secured_system(redis_url, folder, f"demo{uuid.uuid4().hex[:8]}", services=SERVICES)
+    yield running
+    running.close()
 
 
-def run_demo(services: dict[str, ServiceProcess]) -> str:
+def run_demo(system: System) -> str:
+    urls = {name: service.url for name, service in system.services.items()}
     loaded = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deploy.demo",
-            "--registration",
-            services["registration"].url,
-            "--approval",
-            services["approval"].url,
-            "--reporting",
-            services["reporting"].url,
-        ],
+        [sys.executable, "-m", "deploy.demo", "--token", ADMIN.token]
+        + [f"--{name}={url}" for name, url in urls.items()],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         check=False,
     )
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     return loaded.stdout
 
 
-def test_demo_loads_the_seed_programmes_and_a_rerun_writes_nothing(
-    demo_system: dict[str, ServiceProcess],
-) -> None:
-    first = run_demo(demo_system)
-    assert "2024: 196 registered, 190 approved by 114 leaders" in first
-    reporting = demo_system["reporting"].url
-    report_2024 = httpx.get(f"{reporting}/reports/2024").json()
-    assert report_2024["tasks"]["approved"] == 190
-    assert report_2024["registrants"]["approved"] == 114
-    assert httpx.get(f"{reporting}/reports/2023").json()["tasks"]["approved"] == 170
+def report(system: System, year: int, **query: str) -> dict[str, Any]:
+    answer = system.reporting.get(f"/reports/{year}", params=query, headers=VIEWER.headers)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
 
-    kim_thanh = httpx.get(f"{reporting}/reports/2024", params={"unit": "kim-thanh"}).json()
+
+def lengths(system: System) -> dict[bytes, int]:
+    client = redis.Redis.from_url(system.redis_url)
+    streams = client.keys(f"{system.prefix}:*")
+    return {name: client.xlen(name) for name in streams if client.type(name) == b"stream"}
+
+
+def test_the_demo_loads_both_years_whole_cycle_and_a_rerun_writes_nothing(demo: System) -> None:
+    printed = run_demo(demo)
+    assert "190 approved by 114 leaders" in printed
+    assert "170 approved by 104 leaders" in printed
+    y2024, y2023 = report(demo, 2024), report(demo, 2023)
+    assert (y2024["tasks"]["approved"], y2024["registrants"]["approved"]) == (190, 114)
+    assert y2023["tasks"]["approved"] == 170
+    assert y2024["tasks"]["withdrawn"] == 3
+    assert y2024["registrants"]["expected"] == 120
+    assert y2024["registrants"]["not_registered"] == 6
+    assert y2023["closed"] is True
+    assert y2024["closed"] is False
+    assert y2023["evaluation"]["not_evaluated"] == 0
+    assert sum(y2023["evaluation"].values()) == 170
+    assert y2024["evaluation"]["not_evaluated"] == 190
+
+    kim_thanh = report(demo, 2024, unit="kim-thanh")
     clearance = [m for m in kim_thanh["metrics"] if m["unit"] == "ha"]
     assert any(m["target"] >= 287 and m["actual"] >= 109 for m in clearance), kim_thanh["metrics"]
 
-    run_demo(demo_system)
-    assert httpx.get(f"{reporting}/reports/2024").json() == report_2024
+    before = lengths(demo)
+    run_demo(demo)
+    assert lengths(demo) == before, "a re-run writes nothing"
+    assert report(demo, 2024) == y2024
 
 
-def test_a_restarted_reporting_service_rebuilds_the_same_totals(
-    demo_system: dict[str, ServiceProcess],
-) -> None:
-    reporting = demo_system["reporting"]
-    before = {year: httpx.get(f"{reporting.url}/reports/{year}").json() for year in (2023, 2024)}
+def test_a_restarted_reporting_service_rebuilds_the_same_totals(demo: System) -> None:
+    before = {year: report(demo, year) for year in (2023, 2024)}
     assert before[2024]["tasks"]["registered"] > 0, "the demo ran first"
+    reporting = demo.services["reporting"]
     # uvicorn shuts down gracefully, then re-raises the signal it caught (exit -15)
     assert reporting.stop() in (0, -signal.SIGTERM)
-    assert '"message": "stopped"' in reporting.logs(), "the lifespan's shutdown ran"
     reporting.start().wait_ready()
-    after = {year: httpx.get(f"{reporting.url}/reports/{year}").json() for year in (2023, 2024)}
+    after = {year: report(demo, year) for year in (2023, 2024)}
     assert after == before

@@ -1,16 +1,28 @@
-"""The exact commands the containers run, taken from deploy/compose.yaml as docker-compose
-resolves it with .env.example: each service's command with its environment (HOST 0.0.0.0,
-JSON logs, ...), from an empty working directory, and the healthcheck compose runs on it."""
+"""The commands that start the system, run here for real.
+
+The containers': each service's command from deploy/compose.yaml as docker compose resolves
+it with .env.example, with its environment (HOST 0.0.0.0, JSON logs, ...) and its secret files
+in the folder SECRETS_DIR names (as in /run/secrets), from an empty working directory, and
+the healthcheck compose runs on it.
+
+A checkout's: ``make run`` (deploy/run-local.sh, in a copy of the checkout's layout so its
+``.data`` is the test's) prints a token for each role bound to a person, which the services
+take as that person; ``make demo`` loads the demo with the admin one, and each person then
+sees what the README promises them."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +54,25 @@ def started(redis_url: str, tmp_path: Path) -> Any:
     workdir = tmp_path / "app"  # like the image's empty WORKDIR
     workdir.mkdir()
     try:
+        secrets = {
+            "api_tokens": f"admin:{uuid.uuid4().hex}:operator\n",
+            "redis_url": redis_url + "\n",
+            "oidc_issuer": "",  # as deploy/make-secrets.sh leaves them: OpenID Connect off
+            "oidc_audience": "",
+        }
         for name in SERVICES:
+            folder = tmp_path / f"{name}-secrets"  # the container's /run/secrets
+            folder.mkdir()
+            for secret in config[name]["secrets"]:
+                (folder / secret["source"]).write_text(secrets[secret["source"]])
+            environment = config[name]["environment"]
+            assert environment["SECRETS_DIR"] == "/run/secrets"
             env = {
                 "PATH": os.environ.get("PATH", ""),
-                **{key: str(value) for key, value in config[name]["environment"].items()},
-                "REDIS_URL": redis_url,
+                **{key: str(value) for key, value in environment.items()},
+                "SECRETS_DIR": str(folder),
                 "STREAM_PREFIX": prefix,
                 "PORT": str(free_port()),
-                "REPLICA_NAME": f"{name}-container",
-                "API_TOKENS": f"admin:{uuid.uuid4().hex}",
             }
             log = tmp_path / f"{name}.log"
             with log.open("wb") as out:
@@ -88,3 +110,179 @@ def test_commands_serve_pass_their_healthchecks_log_json_and_stop_cleanly(starte
         said = [line["message"] for line in lines]
         assert "ready" in said
         assert "stopped" in said, "the runtime shut down (broker stopped, Redis closed)"
+
+
+# --- make run, make demo -----------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE = {
+    "admin": "quan-tri",
+    "approver": "thu-ky",
+    "registrant": "pham-quang-hung",
+    "viewer": "nhan-vien",
+}
+"""The person each token of ``make run`` stands for, by role."""
+
+
+@dataclass
+class Local:
+    """deploy/run-local.sh running in ``checkout``: what it printed, its services' addresses."""
+
+    process: subprocess.Popen[bytes]
+    checkout: Path
+    output: Path
+    urls: dict[str, str]
+    env: dict[str, str]
+
+    def printed(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def tokens(self) -> dict[str, tuple[str, str]]:
+        """role -> (person, token), as printed under "tokens"."""
+        lines = re.findall(r"^  (\w+) +(\S+) +([\w-]+)$", self.printed(), re.M)
+        return {role: (person, token) for role, person, token in lines}
+
+    def portal_links(self) -> dict[str, str]:
+        """role -> the portal link printed for that role's person."""
+        lines = re.findall(r"^  (\w+) +\S+ +(http\S+)$", self.printed(), re.M)
+        return dict(lines)
+
+    def get(self, service: str, path: str, token: str, **query: Any) -> httpx.Response:
+        return httpx.get(
+            f"{self.urls[service]}{path}",
+            params=query,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+
+
+@pytest.fixture
+def make_run(redis_url: str, tmp_path: Path) -> Iterator[Local]:
+    checkout = tmp_path / "checkout"  # the script works in the folder above its own
+    (checkout / "deploy").mkdir(parents=True)
+    shutil.copy2(ROOT / "deploy" / "run-local.sh", checkout / "deploy" / "run-local.sh")
+    ports = {name: free_port() for name in (*SERVICES, "portal")}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "PYTHON_BIN": sys.executable,  # the checkout's .venv/bin/python
+        "REDIS_URL": redis_url,  # the tests' own: never the one on 6379
+        "STREAM_PREFIX": f"local{uuid.uuid4().hex[:8]}",
+        **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
+    }
+    output = tmp_path / "make-run.out"
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            ["bash", str(checkout / "deploy" / "run-local.sh")],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: what it started can be stopped with it
+        )
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    running = Local(process, checkout, output, urls, env)
+    try:
+        deadline = time.monotonic() + 60
+        while "All running." not in running.printed():
+            assert process.poll() is None, running.printed()
+            assert time.monotonic() < deadline, running.printed()
+            time.sleep(0.2)
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def test_make_run_prints_a_token_per_role_bound_to_its_person_and_make_demo_uses_the_admins(
+    make_run: Local,
+) -> None:
+    tokens = make_run.tokens()
+    assert {role: person for role, (person, _) in tokens.items()} == PEOPLE
+    assert len({token for _, token in tokens.values()}) == 4
+    kept = make_run.checkout / ".data" / "api-tokens"
+    assert kept.stat().st_mode & 0o777 == 0o600, "readable by this user only"
+    assert sorted(kept.read_text().split()) == sorted(
+        f"{role}:{token}:{person}" for role, (person, token) in tokens.items()
+    )
+    for name, url in make_run.urls.items():
+        assert f"{name:<12} {url}" in make_run.printed()
+    portal = make_run.urls["portal"]
+    assert make_run.portal_links() == {
+        role: f"{portal}/#token={token}" for role, (_, token) in tokens.items()
+    }
+    for role, (person, token) in tokens.items():
+        for service in SERVICES:
+            me = make_run.get(service, "/me", token)
+            assert me.status_code == 200, me.text
+            assert (me.json()["person"], me.json()["actor"]) == (person, person)
+            assert role in me.json()["roles"]
+
+    # make demo, as a checkout runs it (its virtual environment is this one)
+    demo_env = {
+        **make_run.env,
+        **{f"{name.upper()}_URL": url for name, url in make_run.urls.items()},
+    }
+    done = subprocess.run(
+        [
+            "make",
+            "-f",
+            str(ROOT / "Makefile"),
+            "demo",
+            "STAMP=",
+            f"BIN={Path(sys.executable).parent}",
+        ],
+        cwd=make_run.checkout,
+        env=demo_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "190 approved by 114 leaders" in done.stdout
+
+    # the README's way to the viewer token, and what each person then sees
+    readme = (ROOT / "README.md").read_text()
+    [command] = re.findall(r"^TOKEN=\$\((sed .*?)\)\s", readme, re.M)
+    viewer = subprocess.run(
+        ["sh", "-c", command], cwd=make_run.checkout, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert viewer == tokens["viewer"][1]
+    report = make_run.get("reporting", "/reports/2024", viewer)
+    assert report.status_code == 200, report.text
+    figures = report.json()
+    assert (figures["tasks"]["approved"], figures["registrants"]["approved"]) == (190, 114)
+
+    _, hung = tokens["registrant"]
+    own = make_run.get("reporting", "/tasks", hung, year=2024)
+    assert own.status_code == 200, own.text
+    listed = own.json()["tasks"]
+    assert listed, "the demo registers the Chairman of Kim Thanh's tasks"
+    assert {(t["registrant"]["id"], t["unit"]["code"]) for t in listed} == {
+        ("pham-quang-hung", "kim-thanh")
+    }
+    assert make_run.get("reporting", "/reports/2024", hung).status_code == 403
+    someone_else = next(
+        t["task_id"]
+        for t in make_run.get("reporting", "/tasks", viewer, year=2024, limit=50).json()["tasks"]
+        if t["registrant"]["id"] != "pham-quang-hung"
+    )
+    assert make_run.get("registration", f"/tasks/{someone_else}", hung).status_code == 403
+    _, secretary = tokens["approver"]
+    pending = make_run.get("approval", "/approvals/pending", secretary, year=2024)
+    assert pending.status_code == 200, pending.text
+
+
+def test_make_run_stops_everything_it_started(make_run: Local) -> None:
+    make_run.process.send_signal(signal.SIGTERM)  # Ctrl-C's way
+    code = make_run.process.wait(timeout=30)
+    assert code in (0, 128 + signal.SIGTERM), make_run.printed()
+    assert make_run.printed().rstrip().endswith("stopped"), make_run.printed()
+    for url in make_run.urls.values():
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/healthz", timeout=2)

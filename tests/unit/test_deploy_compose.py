@@ -1,28 +1,61 @@
-"""The docker compose deployment, checked without a Docker engine: Debian's docker-compose
-validates deploy/compose.yaml (against the compose-spec schema it ships) and resolves it with
-.env.example; the resolved file, the Dockerfile and .env.example must agree with the code."""
+"""The docker compose deployment, checked without a Docker engine: Compose v2 validates
+deploy/compose.yaml (against the compose spec) and resolves it with .env.example; the
+resolved file, the Dockerfiles, the gateway's and Prometheus's files and .env.example must
+agree with the code (the three services' settings and the portal's). tests/compose/ brings
+the same file up for real (make compose-test)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from services.approval.bootstrap import ApprovalSettings
+from services.portal.settings import PortalSettings
 from services.registration.bootstrap import RegistrationSettings
 from services.reporting.bootstrap import ReportingSettings
 from tests.support.compose import COMPOSE, ENV_EXAMPLE, ROOT, compose, resolved
 
-SETTINGS = {
+SERVICES = {
     "registration": RegistrationSettings,
     "approval": ApprovalSettings,
     "reporting": ReportingSettings,
 }
-PORTS = {"registration": "8001", "approval": "8002", "reporting": "8003"}
-NOT_PASSED = {
-    "REPLICA_NAME": "each container's host name: one per replica, kept across restarts",
-    "API_TOKENS_FILE": "compose passes API_TOKENS from .env; an empty value is not 'unset'",
+# the three services and the portal: one image, one command each, behind the gateway
+SETTINGS = {**SERVICES, "portal": PortalSettings}
+PORTS = {"portal": "8000", "registration": "8001", "approval": "8002", "reporting": "8003"}
+# settings read from the secret files (SECRETS_DIR=/run/secrets), not variables
+FROM_FILES = {
+    **dict.fromkeys(
+        SERVICES, frozenset({"API_TOKENS", "REDIS_URL", "OIDC_ISSUER", "OIDC_AUDIENCE"})
+    ),
+    # no api_tokens: the portal calls the services with the signed-in person's token
+    "portal": frozenset({"REDIS_URL", "OIDC_ISSUER", "OIDC_AUDIENCE", "OIDC_CLIENT_SECRET"}),
 }
+SECRET_SETTINGS = set().union(*FROM_FILES.values())
+NOT_PASSED = {
+    "API_TOKENS_FILE": "the api_tokens secret file is the same thing",
+}
+# ServiceSettings fields the portal inherits and never reads (it follows no stream and
+# checks no token itself: the services do, on every call it makes as the person)
+NOT_READ_BY_THE_PORTAL = {
+    "API_TOKENS",
+    "ALLOW_ANONYMOUS",
+    "BATCH_SIZE",
+    "OIDC_PERSON_CLAIM",
+    "OIDC_ROLES_CLAIM",
+    "OIDC_UNIT_CLAIM",
+}
+LONG_RUNNING = {"redis", *SETTINGS, "gateway", "prometheus"}
+DEPLOY = ROOT / "deploy"
+
+
+def services() -> dict[str, Any]:
+    found: dict[str, Any] = resolved()["services"]
+    return found
 
 
 def documented() -> dict[str, str]:
@@ -31,43 +64,112 @@ def documented() -> dict[str, str]:
     return dict(pairs)
 
 
-def test_compose_file_is_valid_and_needs_a_redis_password() -> None:
-    assert compose("config", "-q").returncode == 0
-    refused = compose("config", "-q", password=None)
-    assert refused.returncode != 0
-    assert "set REDIS_PASSWORD in .env" in refused.stderr
+def test_compose_file_is_valid_with_every_profile() -> None:
+    answer = compose("--profile=*", "config", "-q")
+    assert answer.returncode == 0, answer.stderr
+    assert set(services()) == LONG_RUNNING | {"demo"}
 
 
-def test_redis_keeps_an_aof_on_a_named_volume_behind_a_password() -> None:
-    redis = resolved()["services"]["redis"]
+def test_every_image_is_built_here_from_debian_bookworm_slim() -> None:
+    """No registry needed beyond the base, which deploy/debian-base.sh builds locally."""
+    built = {service["image"] for service in services().values() if "build" in service}
+    for name, service in services().items():
+        assert service["image"] in built, f"{name} would pull {service['image']}"
+    dockerfiles = [ROOT / "Dockerfile", *sorted((DEPLOY / "images").glob("*/Dockerfile"))]
+    assert len(dockerfiles) == 4
+    for dockerfile in dockerfiles:
+        stages = re.findall(r"^FROM (\S+)", dockerfile.read_text(), re.MULTILINE)
+        assert stages
+        assert set(stages) == {"debian:bookworm-slim"}, dockerfile
+
+
+def test_the_services_image_is_built_once_and_shared() -> None:
+    """Compose builds once per service with a `build:` section: one builds, others run it."""
+    image = services()["registration"]["image"]
+    assert image.startswith("breakthrough:")
+    builders = [name for name, service in services().items() if service["image"] == image]
+    assert set(builders) == {*SETTINGS, "demo"}
+    assert [name for name in builders if "build" in services()[name]] == ["registration"]
+    for name in builders:
+        assert services()[name]["pull_policy"] == "never", f"{name} must never pull {image}"
+    build = services()["registration"]["build"]
+    assert Path(build["context"]) == ROOT
+    assert build["dockerfile"] == "Dockerfile"
+
+
+def test_redis_keeps_an_aof_on_a_named_volume_behind_a_password_file() -> None:
+    redis = services()["redis"]
     command = " ".join(redis["command"])
     assert "--appendonly yes" in command
     assert re.search(r"--appendfsync (everysec|always)", command)
-    assert "--requirepass s3cret" in command
-    assert [str(volume).split(":")[:2] for volume in redis["volumes"]] == [["redis-data", "/data"]]
+    assert "requirepass" not in command, "the password is read from its secret file"
+    assert [secret["source"] for secret in redis["secrets"]] == ["redis_password"]
+    assert [str(volume["source"]) for volume in redis["volumes"]] == ["redis-data"]
+    assert redis["volumes"][0]["target"] == "/data"
     assert "redis-data" in resolved()["volumes"]
     assert redis["restart"] == "unless-stopped"
     assert "ports" not in redis, "Redis stays on the compose network"
+    entrypoint = (DEPLOY / "images" / "redis" / "entrypoint.sh").read_text()
+    assert "refusing to start an open Redis" in entrypoint
 
 
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_each_service_runs_its_module_probed_on_readyz_and_scales(name: str) -> None:
-    service = resolved()["services"][name]
+    """The portal too: a service of the shared image, its settings passed in full."""
+    service = services()[name]
     assert service["command"] == ["python", "-m", f"services.{name}"]
     assert "/readyz" in " ".join(service["healthcheck"]["test"])
     assert service["restart"] == "unless-stopped"
     assert service["depends_on"]["redis"]["condition"] == "service_healthy"
     for pinned in ("ports", "container_name", "hostname"):
-        assert pinned not in service, f"{pinned} would break --scale or REPLICA_NAME"
+        assert pinned not in service, f"{pinned} would break --scale"
     environment = service["environment"]
     assert environment["HOST"] == "0.0.0.0"  # noqa: S104 - inside the container
     assert environment["PORT"] == PORTS[name]
-    assert environment["REDIS_URL"] == "redis://:s3cret@redis:6379/0"
-    assert not set(NOT_PASSED) & set(environment)
+    assert environment["SECRETS_DIR"] == "/run/secrets"
+    assert environment["FORWARDED_ALLOW_IPS"] == "*", "X-Forwarded-* from the gateway"
+    assert not (set(NOT_PASSED) | FROM_FILES[name]) & set(environment), "a file would lose"
+    secrets = {secret["source"] for secret in service["secrets"]}
+    assert {name.lower() for name in FROM_FILES[name]} == secrets
     fields = {field.upper() for field in SETTINGS[name].model_fields} - set(NOT_PASSED)
-    assert fields <= set(environment), (
-        f"settings compose does not pass: {fields - set(environment)}"
-    )
+    if name == "portal":
+        assert not NOT_READ_BY_THE_PORTAL & set(environment), "settings it never reads"
+        fields -= NOT_READ_BY_THE_PORTAL
+    passed = set(environment) | {secret.upper() for secret in secrets}
+    assert fields <= passed, f"settings compose does not pass: {fields - passed}"
+    replicas = re.search(rf"^  {name}:.*?replicas: (\S+)", COMPOSE.read_text(), re.M | re.S)
+    assert replicas
+    assert replicas[1] == f"${{{name.upper()}_REPLICAS:-1}}"
+
+
+def test_every_secret_is_a_file_of_the_secrets_folder() -> None:
+    secrets = resolved()["secrets"]
+    expected = {
+        "api_tokens",
+        "redis_url",
+        "redis_password",
+        "oidc_issuer",
+        "oidc_audience",
+        "oidc_client_secret",
+        "tls_certificate",
+        "tls_key",
+    }
+    assert set(secrets) == expected
+    for secret in secrets.values():
+        assert Path(secret["file"]).parent == DEPLOY / "secrets"
+    made = (DEPLOY / "make-secrets.sh").read_text()
+    for secret in secrets.values():
+        assert Path(secret["file"]).name in made, "make-secrets.sh makes every one of them"
+    assert "deploy/secrets" in (ROOT / ".dockerignore").read_text(), "never in an image"
+    assert "deploy/secrets/" in (ROOT / ".gitignore").read_text(), "never committed"
+
+
+def test_every_long_running_service_has_a_healthcheck() -> None:
+    for name in LONG_RUNNING:
+        check = services()[name].get("healthcheck", {})
+        assert check.get("test"), f"{name} has no healthcheck"
+        assert not check.get("disable"), f"{name}'s healthcheck is off"
+        assert services()[name]["restart"] == "unless-stopped"
 
 
 def test_env_example_documents_every_setting_and_every_compose_variable() -> None:
@@ -79,12 +181,15 @@ def test_env_example_documents_every_setting_and_every_compose_variable() -> Non
     defaults = dict(re.findall(r"\$\{([A-Z][A-Z0-9_]*):-([^}]*)\}", COMPOSE.read_text()))
     for name, default in defaults.items():
         assert documented()[name] == default, f"{name}: compose and .env.example disagree"
-    assert documented()["REDIS_PASSWORD"] == "", "no default password"
+    assert not SECRET_SETTINGS & set(documented()), "secrets are files, not variables in .env"
     for settings in SETTINGS.values():
         for field, info in settings.model_fields.items():
             name = field.upper()
             if name in documented() and info.default_factory is None:
-                default = info.default
+                default, given = info.default, documented()[name]
+                if isinstance(default, float):
+                    assert float(given) == default, f"{name}: .env.example and the code disagree"
+                    continue
                 text = (
                     ""
                     if default is None
@@ -92,31 +197,110 @@ def test_env_example_documents_every_setting_and_every_compose_variable() -> Non
                     if isinstance(default, bool)
                     else str(default)
                 )
-                assert documented()[name] == text, f"{name}: .env.example and the code disagree"
+                assert given == text, f"{name}: .env.example and the code disagree"
 
 
-def test_the_gateway_is_the_only_published_entry_and_binds_localhost_by_default() -> None:
-    services = resolved()["services"]
-    published = {name for name, service in services.items() if service.get("ports")}
+def test_the_gateway_is_the_only_published_entry_binds_localhost_and_speaks_tls() -> None:
+    published = {name for name, service in services().items() if service.get("ports")}
     assert published == {"gateway", "prometheus"}
-    ports = " ".join(str(port) for port in services["gateway"]["ports"])
-    for port in PORTS.values():
-        assert f"127.0.0.1:{port}:{port}" in ports
-    gateway = (ROOT / "deploy" / "gateway.conf").read_text()
+    gateway = services()["gateway"]
+    ports = {(port["host_ip"], port["published"], port["target"]) for port in gateway["ports"]}
+    assert ports == {("127.0.0.1", port, int(port)) for port in PORTS.values()}
+    assert {secret["source"] for secret in gateway["secrets"]} == {"tls_certificate", "tls_key"}
+    conf = (DEPLOY / "gateway.conf").read_text()
     for name, port in PORTS.items():
-        assert f"listen {port};" in gateway
-        assert f"{name}:{port};" in gateway
+        assert f"listen {port} ssl;" in conf
+        assert f"{name}:{port};" in conf
+    assert conf.count("error_page 497 =307 https://$http_host$request_uri;") == len(PORTS)
+    assert "ssl_certificate     /run/secrets/tls_certificate;" in conf
+    assert "ssl_certificate_key /run/secrets/tls_key;" in conf
+    assert conf.count("location /metrics { return 404; }") == len(PORTS)
+    health = " ".join(gateway["healthcheck"]["test"])
+    assert f"for port in {' '.join(sorted(PORTS.values()))};" in health, "every server probed"
+    assert set(gateway["depends_on"]) == set(PORTS)
+    for header in ("Host", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-For"):
+        assert f"proxy_set_header {header} " in conf
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf, "the client's own: dropped"
 
 
-def test_the_image_is_slim_non_root_and_without_dev_tools() -> None:
+def test_the_portal_calls_the_services_inside_and_its_cookies_are_always_secure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It reaches the services on the compose network (not through the gateway, whose
+    certificate it would not trust), keeps its sessions in the system's Redis under the
+    system's prefix, and marks its cookies Secure: the gateway serves it over TLS only. Its
+    environment and secret files as the container gets them (make-secrets.sh leaves the
+    OpenID ones empty) are a configuration it starts with."""
+    portal = services()["portal"]
+    environment = portal["environment"]
+    for name in SERVICES:
+        assert environment[f"{name.upper()}_URL"] == f"http://{name}:{PORTS[name]}"
+    assert environment["SECURE_COOKIES"] == "always"
+    prefix = services()["registration"]["environment"]["STREAM_PREFIX"]
+    assert environment["STREAM_PREFIX"] == prefix
+    for secret in portal["secrets"]:  # the container's /run/secrets
+        text = "redis://:pw@redis:6379/0\n" if secret["source"] == "redis_url" else ""
+        (tmp_path / secret["source"]).write_text(text)
+    for name in {field.upper() for field in PortalSettings.model_fields}:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.setenv("SECRETS_DIR", str(tmp_path))
+    settings = PortalSettings()
+    settings.check()  # token sign-in, no provider: it starts
+    assert settings.redis_url == "redis://:pw@redis:6379/0"
+    assert settings.token_sign_in
+    assert not settings.oidc_enabled
+    assert settings.public_url is None, "an empty PUBLIC_URL is unset, not an invalid URL"
+    assert settings.secure_cookies == "always"
+    assert settings.port == int(PORTS["portal"])
+
+
+def test_prometheus_expects_the_replicas_compose_runs() -> None:
+    """ReplicaDown counts the replicas answering against *_REPLICAS: a stopped replica
+    vanishes from Docker's DNS, so `up == 0` alone never fires for it."""
+    prometheus = services()["prometheus"]
+    assert prometheus["environment"] == {f"{name.upper()}_REPLICAS": "1" for name in SETTINGS}
+    config = yaml.safe_load((DEPLOY / "prometheus.yml").read_text())
+    assert "/etc/prometheus/generated/*.yml" in config["rule_files"]
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert set(jobs) == set(SETTINGS)
+    for name, job in jobs.items():
+        assert job["dns_sd_configs"] == [
+            {"names": [name], "type": "A", "port": int(PORTS[name]), "refresh_interval": "30s"}
+        ]
+    rules = yaml.safe_load((DEPLOY / "alerts.yml").read_text())["groups"][0]["rules"]
+    down = next(rule for rule in rules if rule.get("alert") == "ReplicaDown")
+    assert "job:replicas_expected:count" in down["expr"]
+    cases = yaml.safe_load((DEPLOY / "alerts.test.yml").read_text())["tests"]
+    tested = {test["alertname"] for case in cases for test in case["alert_rule_test"]}
+    assert "ReplicaDown" in tested, "promtool test rules (make compose-test runs it)"
+    script = (DEPLOY / "images" / "prometheus" / "expected-replicas.sh").read_text()
+    assert "record: job:replicas_expected:count" in script
+    assert "_REPLICAS" in script
+    jobs_listed = re.search(r"\$\{EXPECTED_JOBS:-([^}]*)\}", script)
+    assert jobs_listed
+    assert set(jobs_listed[1].split()) == set(SETTINGS), "a rule for every job scraped"
+
+
+def test_the_demo_runs_from_the_image_not_the_host() -> None:
+    demo = services()["demo"]
+    assert demo["profiles"] == ["demo"]
+    assert "python -m deploy.demo" in " ".join(demo["command"])
+    assert demo["environment"]["REPORTING_URL"] == "http://reporting:8003"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "run --rm demo" in makefile, "make demo says how the compose deployment loads it"
+
+
+def test_the_image_is_slim_non_root_locked_and_without_dev_tools() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    stages = re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE)
-    assert set(stages) == {"python:3.11-slim"}, "build and run on the slim base"
     users = re.findall(r"^USER (\S+)", dockerfile, re.MULTILINE)
     assert users
     assert users[-1].split(":")[0] not in {"root", "0"}
     assert "[dev]" not in dockerfile
-    assert "pip install --prefer-binary ." in dockerfile
+    assert "dev.txt" not in dockerfile
+    assert "--require-hashes" in dockerfile
+    assert "-r /tmp/runtime.txt" in dockerfile
     assert 'CMD ["python", "-m", "services.' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".venv", ".data", ".env", ".git", ".pytest_cache"} <= set(ignored)
+    assert {".venv", ".data", ".env", ".git", ".pytest_cache", "deploy/secrets"} <= set(ignored)

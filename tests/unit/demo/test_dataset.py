@@ -9,9 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from deploy.demo import Dataset, DemoTask, build_dataset
+from deploy.demo.cycle import NOT_REGISTERED, RETURNS, WITHDRAWALS
 
 # --- an independent checker of contract v1's request rules (not the product's models) -------
 
@@ -114,12 +116,12 @@ def progress_errors(report: dict[str, Any], registration: dict[str, Any]) -> lis
 
 
 def decision_errors(decision: dict[str, Any]) -> list[str]:
-    if decision.get("decision") not in {"approve", "reject"} or not _text(
+    if decision.get("decision") not in {"approve", "reject", "return"} or not _text(
         decision.get("decided_by")
     ):
         return ["decision/decided_by"]
-    if decision["decision"] == "reject" and not _text(decision.get("reason")):
-        return ["rejection without reason"]
+    if decision["decision"] != "approve" and not _text(decision.get("reason")):
+        return ["rejection or return without reason"]
     return []
 
 
@@ -132,14 +134,16 @@ def data() -> Dataset:
 
 
 def wire(task: DemoTask) -> dict[str, Any]:
-    return json.loads(json.dumps(task.model_dump(mode="json", exclude_none=True)))
+    return json.loads(json.dumps(task.json_body()))
 
 
 def find(data: Dataset, year: int, unit: str, title_part: str) -> DemoTask:
     found = [
         task
         for task in data.for_year(year)
-        if task.registration.unit.code == unit and title_part in task.registration.title
+        if task.registration.unit.code == unit
+        and title_part in task.registration.title
+        and task.withdrawal is None
     ]
     assert len(found) == 1, (year, unit, title_part, len(found))
     return found[0]
@@ -164,20 +168,60 @@ def test_counts_per_year(
     data: Dataset, year: int, approved: int, leaders: int, twos: int, rejected: int
 ) -> None:
     tasks = data.for_year(year)
-    approved_tasks = [task for task in tasks if task.decision.decision == "approve"]
+    approved_tasks = [task for task in tasks if task.approved]
     per_leader = Counter(task.registration.registrant.id for task in approved_tasks)
     assert len(approved_tasks) == approved
     assert len(per_leader) == leaders
     assert Counter(per_leader.values()) == {2: twos, 1: leaders - twos}
-    assert len(tasks) - len(approved_tasks) == rejected
+    assert sum(task.rejected for task in tasks) == rejected
+    assert sum(task.withdrawal is not None for task in tasks) == WITHDRAWALS[year]
+    assert sum(task.returned is not None for task in tasks) == RETURNS[year]
+    assert len(tasks) == approved + rejected + WITHDRAWALS[year]
 
 
 def test_rejections_only_for_leaders_with_one_approved_task(data: Dataset) -> None:
     for year in data.years:
         approved = Counter(t.registration.registrant.id for t in data.approved(year))
         for task in data.for_year(year):
-            if task.decision.decision == "reject":
+            if task.rejected:
                 assert approved[task.registration.registrant.id] == 1
+
+
+def test_the_cycle_around_the_decisions(data: Dataset) -> None:
+    """Returns are amended (the first target raised), withdrawals come from leaders with one
+    approved task, and a closed year's approved tasks are all evaluated."""
+    assert data.closed == (2023,)
+    for task in data.tasks:
+        if task.returned is not None:
+            assert task.amendment is not None
+            assert task.approved, task.key
+            first, amended = task.registration.targets[0], task.amendment.targets[0]
+            assert amended.target > first.target
+        if task.withdrawal is not None:
+            assert task.decision is None
+            assert task.progress == ()
+            mine = [
+                t
+                for t in data.for_year(task.year)
+                if t.registration.registrant.id == task.registration.registrant.id
+            ]
+            assert sorted(t.approved for t in mine) == [False, True], task.key
+        evaluated = task.evaluation is not None
+        assert evaluated == (task.approved and task.year in data.closed), task.key
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_roster_lists_every_registrant_and_a_few_who_never_register(
+    data: Dataset, year: int
+) -> None:
+    roster = data.rosters[year]
+    leaders = {leader.id for leader in roster.leaders}
+    registering = {task.registration.registrant.id for task in data.for_year(year)}
+    assert registering <= leaders
+    assert len(leaders - registering) == NOT_REGISTERED[year]
+    units = {unit.code for unit in roster.units}
+    assert {leader.unit for leader in roster.leaders} == units
+    assert len(leaders) == len(roster.leaders), "each leader once"
 
 
 def test_quota_never_exceeded_in_registration_order(data: Dataset) -> None:
@@ -190,7 +234,7 @@ def test_quota_never_exceeded_in_registration_order(data: Dataset) -> None:
 def test_deterministic(data: Dataset) -> None:
     again = build_dataset()
     assert again == data
-    assert json.dumps(again.model_dump(mode="json")) == json.dumps(data.model_dump(mode="json"))
+    assert msgspec.json.encode(again) == msgspec.json.encode(data)
     other = build_dataset(seed=7)
     assert other != data
     assert len(other.approved(2024)) == 190
@@ -212,7 +256,11 @@ def test_every_body_satisfies_the_contract(data: Dataset) -> None:
     for task in data.tasks:
         body = wire(task)
         assert registration_errors(body["registration"]) == [], task.key
-        assert decision_errors(body["decision"]) == [], task.key
+        for decision in ("decision", "returned"):
+            if decision in body:
+                assert decision_errors(body[decision]) == [], task.key
+        if "amendment" in body:
+            assert registration_errors(body["amendment"]) == [], task.key
         for report in body.get("progress", []):
             assert progress_errors(report, body["registration"]) == [], task.key
 
@@ -220,7 +268,7 @@ def test_every_body_satisfies_the_contract(data: Dataset) -> None:
 def test_keys_are_unique_and_deterministic(data: Dataset) -> None:
     keys = [task.key for task in data.tasks]
     assert len(set(keys)) == len(keys)
-    assert all(re.fullmatch(r"demo-20\d\d-\d{4}", key) for key in keys)
+    assert all(re.fullmatch(r"demo-20\d\d-(\d{4}|w\d\d)", key) for key in keys)
     assert all(
         key.startswith(f"demo-{task.year}-") for key, task in zip(keys, data.tasks, strict=True)
     )
