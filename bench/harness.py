@@ -1,4 +1,4 @@
-"""What both benchmarks share: a private Redis, filling it, and the service as a process."""
+"""What the benchmarks share: a private Redis, filling it, and the service as a process."""
 
 from __future__ import annotations
 
@@ -38,12 +38,12 @@ def private_redis() -> Iterator[str]:
             server.stop()
 
 
-def fill(url: str, tasks: int, prefix: str = "bench") -> int:
-    """Append the synthetic log of ``tasks`` tasks under ``prefix``; the number of events."""
+def fill(url: str, log: Synthetic) -> int:
+    """Append the synthetic log; the number of events."""
     client = redis.Redis.from_url(url)
     pipe, count = client.pipeline(transaction=False), 0
-    for stream, fields in Synthetic(tasks, keys=Keys(prefix)).entries():
-        pipe.xadd(stream, fields)  # type: ignore[arg-type]
+    for stream, kind, document in log.entries():
+        pipe.xadd(stream, {"type": kind, "event": document})
         count += 1
         if count % PIPELINE == 0:
             pipe.execute()
@@ -52,11 +52,15 @@ def fill(url: str, tasks: int, prefix: str = "bench") -> int:
     return count
 
 
+def streams(prefix: str) -> list[str]:
+    return list(Keys(prefix).streams.values())
+
+
 @contextlib.contextmanager
 def reporting(
     url: str, prefix: str = "bench", *, log: IO[bytes] | None = None, **env: str
-) -> Iterator[tuple[str, float, int]]:
-    """Start the reporting service; yields (base URL, seconds to its first report, pid).
+) -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+    """Start the reporting service; yields (base URL, seconds to its first report, process).
 
     Its log lines (stderr) are written to ``log`` when given, else dropped."""
     port = free_port()
@@ -71,21 +75,24 @@ def reporting(
         stderr=subprocess.DEVNULL if log is None else log,
     )
     try:
-        seconds = _first_report(base, process, started)
-        yield base, seconds, process.pid
+        seconds = first_report(base, process, started)
+        yield base, seconds, process
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _first_report(base: str, process: subprocess.Popen[bytes], started: float) -> float:
-    """Seconds until ``GET /reports/2024`` answers 200 (503 while the projection builds)."""
+def first_report(
+    base: str, process: subprocess.Popen[bytes], started: float, year: int = 2024
+) -> float:
+    """Seconds from ``started`` until ``GET /reports/{year}`` answers 200 (503 while the
+    projection builds)."""
     with httpx.Client(base_url=base, timeout=60) as client:
         while process.poll() is None:
             with contextlib.suppress(httpx.HTTPError):
-                if client.get("/reports/2024").status_code == 200:
+                if client.get(f"/reports/{year}").status_code == 200:
                     return time.perf_counter() - started
-            time.sleep(0.025)  # a poll costs the service little next to a page of events
+            time.sleep(0.02)  # a poll costs the service little next to a page of events
     raise RuntimeError(f"the reporting service exited with {process.returncode}")
 
 

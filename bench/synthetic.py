@@ -1,24 +1,55 @@
-"""A realistic, deterministic event log for the benchmarks: contract v1 stream entries.
+"""A realistic, deterministic event log for the benchmarks: contract 1.1 stream entries.
 
-Per task: one ``TaskRegistered`` (Vietnamese names and titles, 1-3 targets), a decision for
-most (about 90 % approved, 5 % rejected, the rest still pending) and, for an approved task,
-a handful of ``ProgressLogged`` reports through its year: about 5 events per task. Tasks
-spread over ``YEARS`` and ``UNITS`` units; each registrant holds one or two tasks a year.
-Documents are written with ``json.dumps`` for speed and checked against the contract's
-models (``shared.events.parse_event``) on a sample.
+A roster per year (its units, its leaders: every registrant and a few who never register),
+then task by task, in the order a live system would write them, each event stamped later
+than the one before it and carrying its ``actor`` and ``actorrole``:
+
+- one ``TaskRegistered`` (Vietnamese names and titles, 1-3 targets);
+- 3 % returned and amended once before the committee decides;
+- then 85 % approved, 3 % rejected, 2 % withdrawn, 10 % still pending;
+- an approved task gets ``reports`` progress reports (4 by default) through its year, a
+  tenth of them a self-assessment and 8 % the committee's evaluation.
+
+With the defaults (60,000 tasks over five years) that is about 330,000 events, the log of
+issue 12. Documents are encoded with ``shared.events.encode``, as the services write them.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-from shared.events import parse_event
+from shared.events import (
+    STREAMS,
+    Actual,
+    Category,
+    Direction,
+    Event,
+    EventData,
+    Kind,
+    Leader,
+    Level,
+    ProgressLogged,
+    ProgressStatus,
+    Rating,
+    Registrant,
+    RosterPublished,
+    Target,
+    TaskAmended,
+    TaskApproved,
+    TaskEvaluated,
+    TaskRegistered,
+    TaskRejected,
+    TaskReturned,
+    TaskSelfAssessed,
+    TaskWithdrawn,
+    Unit,
+    encode,
+    subject_of,
+)
 from shared.keys import Keys
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -27,31 +58,30 @@ MIDDLE = ("Văn", "Thị", "Quang", "Đức", "Minh", "Thanh", "Ngọc", "Hữu"
 GIVEN = ("Hùng", "Hưng", "Long", "Tuấn", "Thịnh", "Hương", "Lan", "Dũng", "Phương", "Khải")
 PLACES = ("Kim Thành", "Cẩm Giàng", "Tứ Kỳ", "Thanh Miện", "Bình Giang", "Gia Lộc", "Nam Sách")
 BODIES = ("Sở Tài chính", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Ban Tổ chức", "Huyện")
-CATEGORIES = (
-    "socio_economic",
-    "party_building",
-    "social_security",
-    "digital_transformation",
-    "administrative_reform",
-    "other",
-)
 METRICS = (
-    ("projects cleared", "project", 5, 40, "at_least"),
-    ("area cleared", "ha", 20, 400, "at_least"),
-    ("capital disbursed", "billion VND", 50, 900, "at_least"),
-    ("OCOP products", "product", 3, 30, "at_least"),
-    ("online records", "%", 60, 100, "at_least"),
-    ("late records", "record", 5, 50, "at_most"),
-    ("poor households", "household", 10, 300, "at_most"),
+    ("projects cleared", "project", 5, 40, Direction.at_least),
+    ("area cleared", "ha", 20, 400, Direction.at_least),
+    ("capital disbursed", "billion VND", 50, 900, Direction.at_least),
+    ("OCOP products", "product", 3, 30, Direction.at_least),
+    ("online records", "%", 60, 100, Direction.at_least),
+    ("late records", "record", 5, 50, Direction.at_most),
+    ("poor households", "household", 10, 300, Direction.at_most),
 )
-STATUSES = ("in_progress", "in_progress", "at_risk", "completed")
+STATUSES = (
+    ProgressStatus.in_progress,
+    ProgressStatus.in_progress,
+    ProgressStatus.at_risk,
+    ProgressStatus.completed,
+)
+COMMITTEE = "Ban Thường vụ Tỉnh ủy"
 
 
 @dataclass
 class Synthetic:
-    """Generates the entries of ``tasks`` tasks, stream by stream, seeded."""
+    """Generates the entries of ``tasks`` tasks, seeded: (stream, event document)."""
 
-    tasks: int
+    tasks: int = 60_000
+    reports: int = 4
     units: int = 120
     seed: int = 2024
     keys: Keys = field(default_factory=Keys)
@@ -60,91 +90,169 @@ class Synthetic:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)  # noqa: S311 (test data, not secrets)
 
-    def entries(self) -> Iterator[tuple[str, dict[str, str]]]:
-        """(stream, fields) in the order a live system would write them, roughly."""
+    def entries(self) -> Iterator[tuple[str, str, bytes]]:
+        """(stream, type, document) in the order a live system would write them."""
+        for year in YEARS:
+            yield self._entry(self._roster(year), datetime(year, 1, 1, tzinfo=UTC), "admin")
         for number in range(self.tasks):
             yield from self._task(number)
 
-    def _task(self, number: int) -> Iterator[tuple[str, dict[str, str]]]:
+    def unit(self, index: int) -> Unit:
+        place = PLACES[index % len(PLACES)]
+        return Unit(code=f"unit-{index:03d}", name=f"{BODIES[index % 5]} {place} {index}")
+
+    def _leaders(self, year: int) -> int:
+        """How many registrants the year has (each holds one or two tasks)."""
+        return -(-self.tasks // len(YEARS) // 2) + 1
+
+    def _roster(self, year: int) -> RosterPublished:
+        count = self._leaders(year)
+        extra = max(1, count // 50)  # leaders who never register
+        leaders = tuple(
+            Leader(
+                id=self._registrant_id(year, index),
+                name=f"Lãnh đạo {index}",
+                position="Phó Giám đốc",
+                level=Level.department_head,
+                unit=self.unit(index % self.units).code,
+            )
+            for index in range(count + extra)
+        )
+        units = tuple(self.unit(index) for index in range(self.units))
+        return RosterPublished(year=year, units=units, leaders=leaders)
+
+    @staticmethod
+    def _registrant_id(year: int, index: int) -> str:
+        return f"leader-{year}-{index:06d}"
+
+    def _task(self, number: int) -> Iterator[tuple[str, str, bytes]]:
         rng = self.rng
         year = YEARS[number % len(YEARS)]
-        task_id = str(uuid.UUID(int=rng.getrandbits(128)))
-        unit = number // len(YEARS) % self.units
-        registrant = f"leader-{year}-{number // 2 // len(YEARS):06d}"
-        moment = datetime(year, 1, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(60_000))
+        leader = number // len(YEARS) // 2
+        who = self._registrant_id(year, leader)
+        task_id = uuid.UUID(int=rng.getrandbits(128)).hex
+        unit = self.unit(leader % self.units)
+        moment = datetime(year, 1, 2, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(60_000))
         chosen = rng.sample(METRICS, rng.randint(1, 3))
-        targets = [
-            {"metric": m, "unit": u, "target": rng.randint(low, high), "direction": d}
+        targets = tuple(
+            Target(metric=m, unit=u, target=rng.randint(low, high), direction=d)
             for m, u, low, high, d in chosen
-        ]
-        place = PLACES[unit % len(PLACES)]
-        data: dict[str, Any] = {
+        )
+        registrant = Registrant(
+            id=who,
+            name=" ".join(rng.choice(names) for names in (FAMILY, MIDDLE, GIVEN)),
+            position=f"Phó Giám đốc {BODIES[leader % 5]}",
+            level=rng.choice((Level.deputy_department_head, Level.department_head)),
+        )
+        content = {
             "task_id": task_id,
             "year": year,
-            "registrant": {
-                "id": registrant,
-                "name": " ".join(rng.choice(names) for names in (FAMILY, MIDDLE, GIVEN)),
-                "position": f"Phó Giám đốc {BODIES[unit % len(BODIES)]} {place}",
-                "level": rng.choice(("deputy_department_head", "department_head")),
-            },
-            "unit": {"code": f"unit-{unit:03d}", "name": f"{BODIES[unit % 5]} {place} {unit}"},
-            "title": f"Đẩy nhanh tiến độ {chosen[0][0]} tại {place}, năm {year}",
+            "registrant": registrant,
+            "unit": unit,
+            "title": f"Đẩy nhanh tiến độ {chosen[0][0]} tại {unit.name}, năm {year}",
             "description": "Tập trung lãnh đạo, chỉ đạo hoàn thành các chỉ tiêu đột phá. " * 2,
-            "category": CATEGORIES[rng.randrange(len(CATEGORIES))],
-            "kind": rng.choice(("breakthrough", "creative")),
+            "category": rng.choice(list(Category)),
+            "kind": rng.choice(list(Kind)),
             "targets": targets,
-            "deadline": date(year, rng.randint(6, 12), 28).isoformat(),
-            "registered_at": _iso(moment),
+            "deadline": date(year, rng.randint(6, 12), 28),
         }
-        yield self._entry("TaskRegistered", task_id, moment, data)
+        yield self._entry(TaskRegistered(**content, registered_at=moment), moment, who)
+        if rng.random() < 0.03:  # returned, then amended
+            moment += timedelta(days=rng.randint(3, 10))
+            returned = TaskReturned(
+                task_id=task_id,
+                year=year,
+                decided_by=COMMITTEE,
+                reason="Chỉ tiêu cần định lượng rõ hơn",
+                returned_at=moment,
+            )
+            yield self._entry(returned, moment, "approver-1", "approver")
+            moment += timedelta(days=rng.randint(1, 5))
+            yield self._entry(TaskAmended(**content, amended_at=moment), moment, who)
         fate = rng.random()
-        if fate > 0.97:
-            return
         moment += timedelta(days=rng.randint(5, 30))
-        if fate > 0.92:
-            rejected = {"task_id": task_id, "year": year, "decided_by": "Ban Thường vụ"}
-            rejected |= {"reason": "Chỉ tiêu chưa đo lường được", "rejected_at": _iso(moment)}
-            yield self._entry("TaskRejected", task_id, moment, rejected)
+        if fate < 0.03:
+            rejected = TaskRejected(
+                task_id=task_id,
+                year=year,
+                decided_by=COMMITTEE,
+                reason="Chỉ tiêu chưa đo lường được",
+                rejected_at=moment,
+            )
+            yield self._entry(rejected, moment, "approver-1", "approver")
             return
-        approved = {"task_id": task_id, "year": year, "decided_by": "Ban Thường vụ Tỉnh ủy"}
-        approved |= {"reference": f"QĐ {number}", "note": None, "approved_at": _iso(moment)}
-        yield self._entry("TaskApproved", task_id, moment, approved)
-        for step in range(1, rng.randint(1, 5) + 1):
-            moment += timedelta(days=rng.randint(20, 60))
-            progress = {
-                "task_id": task_id,
-                "year": year,
-                "reported_at": min(moment.date(), date(year, 12, 31)).isoformat(),
-                "actuals": [
-                    {"metric": t["metric"], "value": round(t["target"] * step * rng.random(), 1)}
+        if fate < 0.05:
+            withdrawn = TaskWithdrawn(
+                task_id=task_id, year=year, reason="Đổi nhiệm vụ", withdrawn_at=moment
+            )
+            yield self._entry(withdrawn, moment, who)
+            return
+        if fate < 0.15:
+            return  # still pending
+        approved = TaskApproved(
+            task_id=task_id,
+            year=year,
+            decided_by=COMMITTEE,
+            reference=f"QĐ {number // 300}-QĐ/TU",  # one decision for many tasks
+            approved_at=moment,
+        )
+        yield self._entry(approved, moment, "approver-2", "approver")
+        yield from self._progress(task_id, year, who, targets, moment)
+
+    def _progress(
+        self, task_id: str, year: int, who: str, targets: tuple[Target, ...], moment: datetime
+    ) -> Iterator[tuple[str, str, bytes]]:
+        rng = self.rng
+        for step in range(1, self.reports + 1):
+            moment += timedelta(days=rng.randint(10, 60))
+            progress = ProgressLogged(
+                task_id=task_id,
+                year=year,
+                reported_at=min(moment.date(), date(year, 12, 31)),
+                actuals=tuple(
+                    Actual(metric=t.metric, value=round(t.target * step * rng.random() / 3, 1))
                     for t in targets
-                ],
-                "status": rng.choice(STATUSES),
-                "note": "Đã hoàn thành một phần khối lượng công việc theo kế hoạch.",
-            }
-            yield self._entry("ProgressLogged", task_id, moment, progress)
+                ),
+                status=rng.choice(STATUSES),
+                note="Đã hoàn thành một phần khối lượng công việc theo kế hoạch.",
+            )
+            yield self._entry(progress, moment, who)
+        rating = rng.choice(list(Rating))
+        if rng.random() < 0.10:
+            moment += timedelta(days=1)
+            assessed = TaskSelfAssessed(
+                task_id=task_id,
+                year=year,
+                rating=rating,
+                summary="Hoàn thành các chỉ tiêu",
+                assessed_at=moment,
+            )
+            yield self._entry(assessed, moment, who)
+        if rng.random() < 0.08:
+            moment += timedelta(days=3)
+            evaluated = TaskEvaluated(
+                task_id=task_id,
+                year=year,
+                rating=rating,
+                decided_by=COMMITTEE,
+                reference="KL 12",
+                evaluated_at=moment,
+            )
+            yield self._entry(evaluated, moment, "approver-2", "approver")
 
     def _entry(
-        self, kind: str, task_id: str, moment: datetime, data: dict[str, Any]
-    ) -> tuple[str, dict[str, str]]:
-        document = {
-            "specversion": "1.0",
-            "id": str(uuid.UUID(int=self.rng.getrandbits(128))),
-            "source": "/breakthrough/bench",
-            "type": kind,
-            "subject": task_id,
-            "time": _iso(moment),
-            "datacontenttype": "application/json",
-            "schemaversion": 1,
-            "correlationid": task_id,
-            "causationid": None,
-            "data": data,
-        }
-        text = json.dumps(document, ensure_ascii=False)
-        if self.rng.random() < 0.001:
-            parse_event(kind, text, kind)  # the documents follow the contract
-        return self.keys.event_streams[kind], {"type": kind, "event": text}
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+        self, data: EventData, moment: datetime, actor: str, role: str = "registrant"
+    ) -> tuple[str, str, bytes]:
+        kind = type(data).__name__
+        event = Event(
+            id=str(uuid.UUID(int=self.rng.getrandbits(128))),
+            source="/breakthrough/bench",
+            type=kind,
+            subject=subject_of(data),
+            time=moment,
+            correlationid=subject_of(data),
+            actor=actor,
+            actorrole="admin" if kind == "RosterPublished" else role,
+            data=data,
+        )
+        return f"{self.keys.prefix}:{STREAMS[kind]}", kind, encode(event)
