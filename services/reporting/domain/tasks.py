@@ -34,7 +34,6 @@ from shared.events import (
     Actual,
     AnyEvent,
     ProgressLogged,
-    Registrant,
     Target,
     TaskAmended,
     TaskApproved,
@@ -103,11 +102,10 @@ _SHARED: dict[Any, Any] = {}
 
 
 def shared(value: Any) -> Any:
-    """One object for equal registrants (a leader's tasks) and units (a unit's tasks)."""
+    """One object for equal units (a unit's tasks) and dates. Registrants are not shared: a
+    leader has one or two tasks, and the table costs more than it saves (bench/README.md)."""
     found = _SHARED.get(value)
     if found is None:
-        if isinstance(value, Registrant):
-            value = msgspec.structs.replace(value, position=intern(value.position))
         found = _SHARED[value] = value
     return found
 
@@ -125,7 +123,9 @@ def kept(data: Any) -> Any:
         return msgspec.structs.replace(
             data,
             unit=shared(data.unit),
-            registrant=shared(msgspec.structs.replace(data.registrant, name="")),
+            registrant=msgspec.structs.replace(
+                data.registrant, name="", position=intern(data.registrant.position)
+            ),
             targets=tuple(
                 Target(
                     metric=intern(t.metric),
