@@ -90,3 +90,20 @@ def test_a_restarted_reporting_service_rebuilds_the_same_totals(demo: System) ->
     reporting.start().wait_ready()
     after = {year: report(demo, year) for year in (2023, 2024)}
     assert after == before
+
+
+def test_the_writers_records_after_the_demo_are_what_the_log_derives(demo: System) -> None:
+    """Everything registration and approval keep beside the log, after the whole cycle
+    through the real services, equals what ``python -m shared.records`` derives from it."""
+    assert report(demo, 2024)["tasks"]["registered"] > 0, "the demo ran first"
+    env = {"REDIS_URL": demo.redis_url, "STREAM_PREFIX": demo.prefix, "PATH": "/usr/bin:/bin"}
+    checked = subprocess.run(
+        [sys.executable, "-m", "shared.records", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "EQUAL: 0 keys differ" in checked.stdout
