@@ -105,7 +105,9 @@ class Leader(Value, frozen=True, gc=False, kw_only=True):
     unit: str
 
 
-class TaskRegistered(Value, frozen=True, gc=False, kw_only=True):
+class RegistrationData(Value, frozen=True, gc=False, kw_only=True):
+    """What a registration says, as registered or as amended (the fields both carry)."""
+
     task_id: str
     year: int
     registrant: Registrant
@@ -116,22 +118,15 @@ class TaskRegistered(Value, frozen=True, gc=False, kw_only=True):
     kind: Kind
     targets: tuple[Target, ...]
     deadline: date
+
+
+class TaskRegistered(RegistrationData, frozen=True, gc=False, kw_only=True):
     registered_at: Moment
 
 
-class TaskAmended(Value, frozen=True, gc=False, kw_only=True):
+class TaskAmended(RegistrationData, frozen=True, gc=False, kw_only=True):
     """The registration as amended; every field of ``TaskRegistered``'s data."""
 
-    task_id: str
-    year: int
-    registrant: Registrant
-    unit: Unit
-    title: str
-    description: str = ""
-    category: Category
-    kind: Kind
-    targets: tuple[Target, ...]
-    deadline: date
     amended_at: Moment
 
 
