@@ -179,8 +179,11 @@ def me_route(anyone: Guard) -> APIRouter:
     return router
 
 
-def serve(create: Callable[[], FastAPI], settings: ServiceSettings, service: str) -> None:
-    """Run the service; a configuration it must not run with ends it with a message."""
+def serve(
+    create: Callable[[], FastAPI], settings: ServiceSettings, service: str, **options: Any
+) -> None:
+    """Run the service (``options``: uvicorn's, e.g. for a proxy in front); a configuration
+    it must not run with ends it with a message."""
     configure_logging(service, level=settings.log_level, fmt=settings.log_format)
     logging.getLogger("breakthrough").setLevel(logging.INFO)
     try:
@@ -195,4 +198,5 @@ def serve(create: Callable[[], FastAPI], settings: ServiceSettings, service: str
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=5,
+        **options,
     )
