@@ -135,6 +135,23 @@ def test_a_service_without_tokens_refuses_to_start(redis_url: str, name: str) ->
 
 
 @pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({"TOKEN_SIGN_IN": "false"}, "nobody could sign in"),
+        ({"OIDC_ISSUER": "https://id.example.gov.vn/realms/tinh-uy"}, "OIDC_CLIENT_ID"),
+    ],
+    ids=["no way to sign in", "an issuer without its client"],
+)
+def test_a_portal_nobody_could_sign_in_to_refuses_to_start(
+    redis_url: str, settings: dict[str, str], words: str
+) -> None:
+    ran = start("portal", redis_url, **settings)
+    assert ran.returncode == 2, ran.stderr
+    assert "refusing to start" in ran.stderr
+    assert words in ran.stderr
+
+
+@pytest.mark.parametrize(
     ("tokens", "words"),
     [
         ("boss:abcdefghijklmnopqrstuvwxyz", "role 'boss'"),
