@@ -50,8 +50,11 @@ class Subscriber:
     def __init__(self, client: redis.Redis, prefix: str, group: str, consumer: str, out: Path):
         self.client, self.group, self.consumer, self.out = client, group, consumer, out
         self.streams = {f"{prefix}:{suffix}": kind for suffix, kind in EVENT_TYPES.items()}
-        handled = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
-        self.seen = {json.loads(line)["id"] for line in handled}
+        text = out.read_text(encoding="utf-8") if out.exists() else ""
+        whole = text[: text.rfind("\n") + 1]
+        if whole != text:  # a line cut short by a crash: its entry was never acknowledged,
+            out.write_text(whole, encoding="utf-8")  # so it is delivered and handled again
+        self.seen = {json.loads(line)["id"] for line in whole.splitlines()}
         self.stopping = False
 
     def create_groups(self) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -7,9 +8,14 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
+from tests.support.clock import zone_at_noon
 from tests.support.oidc import oidc_provider, other_oidc_provider  # noqa: F401 (fixtures)
 from tests.support.oidc_tokens import oidc_verifier  # noqa: F401 (a fixture)
 from tests.support.redis_server import test_redis
+
+# "Today" is the programme's (TIMEZONE), never the machine's: a zone where it is noon now,
+# so that no test depends on the hour it runs at (TEST_TIMEZONE chooses another).
+os.environ["TIMEZONE"] = os.environ.get("TEST_TIMEZONE") or zone_at_noon()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

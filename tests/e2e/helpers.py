@@ -10,13 +10,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import redis
 
+from tests.support import clock
 from tests.support.factories import registration_body
 from tests.support.people import ADMIN, APPROVER, Caller
 
@@ -40,8 +40,8 @@ STREAM_KEYS = (
 
 
 def today() -> date:
-    """Today where the services reckon it (TIMEZONE's default, Asia/Ho_Chi_Minh)."""
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    """Today where the services reckon it (the session's TIMEZONE: tests.support.clock)."""
+    return clock.today()
 
 
 def leader() -> str:

@@ -69,6 +69,7 @@ def started(redis_url: str, tmp_path: Path) -> Any:
             assert environment["SECRETS_DIR"] == "/run/secrets"
             env = {
                 "PATH": os.environ.get("PATH", ""),
+                "TIMEZONE": os.environ["TIMEZONE"],
                 **{key: str(value) for key, value in environment.items()},
                 "SECRETS_DIR": str(folder),
                 "STREAM_PREFIX": prefix,
@@ -164,6 +165,7 @@ def make_run(redis_url: str, tmp_path: Path) -> Iterator[Local]:
     ports = {name: free_port() for name in (*SERVICES, "portal")}
     env = {
         "PATH": os.environ.get("PATH", ""),
+        "TIMEZONE": os.environ["TIMEZONE"],
         "HOME": str(tmp_path),
         "PYTHON_BIN": sys.executable,  # the checkout's .venv/bin/python
         "REDIS_URL": redis_url,  # the tests' own: never the one on 6379

@@ -381,6 +381,7 @@ def test_every_event_records_its_actor_and_role(
 def starting(name: str, tokens: str, redis_url: str) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
+        "TIMEZONE": os.environ["TIMEZONE"],
         "REDIS_URL": redis_url,
         "PORT": "1",
         "LOG_FORMAT": "json",

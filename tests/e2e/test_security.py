@@ -111,6 +111,7 @@ def test_idempotency_keys_are_scoped_to_the_caller(
 def start(name: str, redis_url: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {
         "PATH": os.environ.get("PATH", ""),
+        "TIMEZONE": os.environ["TIMEZONE"],
         "REDIS_URL": redis_url,
         "PORT": "1",
         "LOG_FORMAT": "json",

@@ -111,6 +111,7 @@ class Example:
         self.streams = streams
         self.env = {
             "PATH": os.environ.get("PATH", ""),
+            "TIMEZONE": os.environ["TIMEZONE"],
             "REDIS_URL": redis_url or system.redis_url,
             "STREAM_PREFIX": prefix or system.prefix,
             "GROUP": self.group,
@@ -148,7 +149,9 @@ class Example:
     def handled(self) -> list[dict[str, Any]]:
         if not self.out.exists():
             return []
-        return [json.loads(line) for line in self.out.read_text().splitlines()]
+        # Only whole lines: the subscriber may be writing the next one as this reads.
+        text = self.out.read_text(encoding="utf-8")
+        return [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines()]
 
     def said_handled(self) -> list[tuple[str, str, str]]:
         """(type, event id, stream) of each "handled" line the subscriber wrote."""

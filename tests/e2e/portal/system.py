@@ -10,12 +10,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tests.support import clock
 from tests.support.oidc import OidcProvider
 from tests.support.redis_server import free_port
 from tests.support.services import ServiceProcess
@@ -27,7 +27,7 @@ PEOPLE = {
     "viewer": ("viewer", "nhan-vien-e2e"),
 }
 LEADERS = [f"lanh-dao-{number:02d}" for number in range(1, 21)]
-TODAY = date.today()
+TODAY = clock.today()  # the programme's, in the session's TIMEZONE
 YEAR = TODAY.year
 
 
