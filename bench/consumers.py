@@ -30,7 +30,7 @@ import redis
 
 from bench.harness import PIPELINE, cpu_seconds, private_redis, reporting, say, streams
 from bench.synthetic import Synthetic
-from shared.keys import Keys
+from shared.log.keys import Keys
 
 PREFIX = "consume"
 

@@ -16,7 +16,7 @@ import httpx
 import redis
 
 from bench.synthetic import Synthetic
-from shared.keys import Keys
+from shared.log.keys import Keys
 from tests.support.redis_server import PrivateRedis, free_port
 
 PIPELINE = 2_000

@@ -43,7 +43,7 @@ import httpx
 import redis
 
 from bench.harness import private_redis, say
-from shared.keys import Keys
+from shared.log.keys import Keys
 from tests.support.redis_server import free_port
 
 SERVICES = ("registration", "approval", "reporting")

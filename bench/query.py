@@ -18,7 +18,7 @@ import httpx
 
 from bench.harness import fill, peak_memory_mb, private_redis, reporting, say
 from bench.synthetic import Synthetic
-from shared.keys import Keys
+from shared.log.keys import Keys
 
 EVENTS_PER_TASK = 5.52
 

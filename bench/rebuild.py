@@ -26,7 +26,7 @@ import redis
 
 from bench.harness import cpu_seconds, fill, peak_memory_mb, private_redis, reporting, say, streams
 from bench.synthetic import Synthetic
-from shared.keys import Keys
+from shared.log.keys import Keys
 
 PAGE = 10_000
 PREFIX = "bench"

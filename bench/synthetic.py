@@ -11,7 +11,7 @@ than the one before it and carrying its ``actor`` and ``actorrole``:
   tenth of them a self-assessment and 8 % the committee's evaluation.
 
 With the defaults (60,000 tasks over five years) that is about 330,000 events, the log of
-issue 12. Documents are encoded with ``shared.events.encode``, as the services write them.
+issue 12. Documents are encoded with ``shared.domain.events.encode``, as the services write them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from shared.events import (
+from shared.domain.events import (
     STREAMS,
     Actual,
     Category,
@@ -50,7 +50,7 @@ from shared.events import (
     encode,
     subject_of,
 )
-from shared.keys import Keys
+from shared.log.keys import Keys
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")

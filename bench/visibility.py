@@ -3,7 +3,7 @@
 ``python -m bench.visibility [--tasks 100000] [--writes 10000] [--rate 500]`` fills a private
 redis-server with the synthetic log (100,000 tasks: 20,000 in 2024) and starts reporting.
 A writer process then writes through the task store's commit script
-(``shared.taskstore.execute``, as registration and approval do) at ``--rate`` writes/s, open
+(``shared.log.store.execute``, as registration and approval do) at ``--rate`` writes/s, open
 loop, a year's mix: per task one registration, one approval, ten progress reports. For every
 5th write (``--sample``) it hands the entry's position and the moment the write was answered
 to this process, which asks ``GET /reports/2024?after=<position>``: the time from the write's
@@ -29,10 +29,10 @@ import httpx
 
 from bench.harness import cpu_seconds, fill, private_redis, reporting, say
 from bench.synthetic import Synthetic
-from shared.eventlog import EventLog, connect
-from shared.events import ProgressStatus
-from shared.keys import Keys
-from shared.refusals import Conflict
+from shared.domain.events import ProgressStatus
+from shared.domain.refusals import Conflict
+from shared.log.eventlog import EventLog, connect
+from shared.log.keys import Keys
 from tests.support.writing import Writer
 
 PREFIX = "bench"

@@ -23,7 +23,7 @@ from deploy.demo.models import (
     RosterBody,
 )
 from deploy.demo.units import Person
-from shared.events import Leader, ProgressStatus, Rating, Target
+from shared.domain.events import Leader, ProgressStatus, Rating, Target
 
 # The Provincial Party Standing Committee decides every registration (seeds 000 and 001).
 # ASSUMPTION: the notice numbers are fictional; the seeds give none.

@@ -29,7 +29,7 @@ from deploy.demo.models import Dataset, DecisionBody, DemoTask, ProgressBody, Re
 from deploy.demo.named import TASKS_2024, NamedTask
 from deploy.demo.named2023 import TASKS_2023
 from deploy.demo.units import Person, staff
-from shared.events import Registrant
+from shared.domain.events import Registrant
 
 DEFAULT_SEED = 20240215
 YEARS = (2023, 2024)

@@ -15,7 +15,7 @@ from deploy.demo.models import ProgressBody, RegistrationBody
 from deploy.demo.sectors import SECTORS
 from deploy.demo.templates import BODIES, Metric, Template
 from deploy.demo.units import Person
-from shared.events import Actual, Direction, ProgressStatus, Registrant, Target
+from shared.domain.events import Actual, Direction, ProgressStatus, Registrant, Target
 
 # Seed 000: leaders "must annually register to set an example, focusing on registering 1 to 2
 # breakthrough and creative jobs" under "Project No. 02-DA/TU, dated August 15, 2021 of the

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from shared.events import (
+from shared.domain.events import (
     Actual,
     Category,
     Kind,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from deploy.demo.models import ProgressBody
-from shared.events import Actual, Category, Direction, Kind, ProgressStatus, Target
+from shared.domain.events import Actual, Category, Direction, Kind, ProgressStatus, Target
 
 DONE = ProgressStatus.completed
 ONGOING = ProgressStatus.in_progress

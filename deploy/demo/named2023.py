@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from deploy.demo.named import DONE, NamedTask, report, target
-from shared.events import Category, Kind
+from shared.domain.events import Category, Kind
 
 # Seed 001: "the city has selected 12 projects to carry out this breakthrough task" and "Hai
 # Duong City completed the approval of the compensation and support plan for site clearance with

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.events import Category, Direction, Kind
+from shared.domain.events import Category, Direction, Kind
 
 SE, PB, SS = Category.socio_economic, Category.party_building, Category.social_security
 DT, AR, OT = Category.digital_transformation, Category.administrative_reform, Category.other

@@ -13,7 +13,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from shared.events import Level, Unit
+from shared.domain.events import Level, Unit
 
 
 @dataclass(frozen=True, slots=True)

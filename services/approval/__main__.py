@@ -1,6 +1,6 @@
 """``python -m services.approval``: the approval HTTP API on PORT (default 8002)."""
 
-from shared.runtime import serve
+from shared.edge.runtime import serve
 
 from .bootstrap import NAME, ApprovalSettings, create_app
 

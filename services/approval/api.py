@@ -7,16 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from shared.edge import IdempotencyKey, Identifier, TaskId, Year, context, idempotent
-from shared.events import Category
-from shared.http import answers
-from shared.lifecycle import Command, TaskStatus
-from shared.people import Actor, Role, key
-from shared.programme import close_year
-from shared.refusals import Conflict, Forbidden, NotFound
-from shared.runtime import Runtime
-from shared.taskstore import TaskStore, execute
-from shared.views import TaskView, task_view
+from shared.domain.events import Category
+from shared.domain.lifecycle import Command, TaskStatus
+from shared.domain.people import Actor, Role, key
+from shared.domain.programme import close_year
+from shared.domain.refusals import Conflict, Forbidden, NotFound
+from shared.edge.bodies import IdempotencyKey, Identifier, TaskId, Year, context, idempotent
+from shared.edge.http import answers
+from shared.edge.runtime import Runtime
+from shared.edge.views import TaskView, task_view
+from shared.log.store import TaskStore, execute
 
 from .bodies import BatchBody, Closed, ClosureBody, Decided, DecisionBody, EvaluationBody
 

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from shared.edge import Body, Identifier, Name, Note, Reason, Reference
-from shared.events import Rating
-from shared.lifecycle import Approve, Decision, Evaluate, Reject, Return
-from shared.refusals import Refusal
+from shared.domain.events import Rating
+from shared.domain.lifecycle import Approve, Decision, Evaluate, Reject, Return
+from shared.domain.refusals import Refusal
+from shared.edge.bodies import Body, Identifier, Name, Note, Reason, Reference
 
 MAX_BATCH = 500
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from pydantic import Field
 
-from shared.runtime import Runtime
-from shared.settings import ServiceSettings
-from shared.taskstore import TaskStore
+from shared.edge.runtime import Runtime
+from shared.edge.settings import ServiceSettings
+from shared.log.store import TaskStore
 
 from .api import routes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from shared.runtime import serve
+from shared.edge.runtime import serve
 
 from .bootstrap import NAME, create_app
 from .settings import PortalSettings

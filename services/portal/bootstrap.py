@@ -19,9 +19,9 @@ from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
-from shared.http import service_app
-from shared.metrics import Metrics
-from shared.settings import Clock
+from shared.edge.http import service_app
+from shared.edge.settings import Clock
+from shared.ops.metrics import Metrics
 
 from .apis import Apis, Endpoints, Refused, SignedOut, Unavailable
 from .openid import Provider

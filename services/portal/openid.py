@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 import jwt
 
-from shared.oidc_keys import ASYMMETRIC, IssuerKeys, ProviderUnavailable
+from shared.edge.oidc_keys import ASYMMETRIC, IssuerKeys, ProviderUnavailable
 
 from .sessions import Login
 from .settings import PortalSettings

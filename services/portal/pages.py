@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from shared.settings import Clock
+from shared.edge.settings import Clock
 
 from .i18n import Translator
 from .sessions import Person, Session

@@ -17,7 +17,7 @@ import time
 import msgspec
 from redis.asyncio import Redis
 
-from shared.keys import Keys
+from shared.log.keys import Keys
 
 ANONYMOUS_TTL = 3600
 LANGUAGES = ("vi", "en")

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from shared.settings import ServiceSettings
+from shared.edge.settings import ServiceSettings
 
 
 class PortalSettings(ServiceSettings):

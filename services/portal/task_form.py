@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from shared.events import Category, Direction, Kind, Level
+from shared.domain.events import Category, Direction, Kind, Level
 
 from .forms import Form
 from .i18n import Translator

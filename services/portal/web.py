@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import Request
 
-from shared.http import correlation_id
+from shared.edge.http import correlation_id
 
 from .apis import Apis, Calls, Json, Refused
 from .i18n import Translator

@@ -1,6 +1,6 @@
 """``python -m services.registration``: the registration HTTP API on PORT (default 8001)."""
 
-from shared.runtime import serve
+from shared.edge.runtime import serve
 
 from .bootstrap import NAME, RegistrationSettings, create_app
 

@@ -9,15 +9,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 
-from shared.edge import IdempotencyKey, TaskId, Year, context, idempotent
-from shared.http import answers
-from shared.lifecycle import Amend, Command, Register
-from shared.people import Actor, Role, key
-from shared.programme import publish_roster
-from shared.refusals import Forbidden, NotFound, Refusal
-from shared.runtime import Runtime
-from shared.taskstore import TaskStore, execute
-from shared.views import TaskView, task_view
+from shared.domain.lifecycle import Amend, Command, Register
+from shared.domain.people import Actor, Role, key
+from shared.domain.programme import publish_roster
+from shared.domain.refusals import Forbidden, NotFound, Refusal
+from shared.edge.bodies import IdempotencyKey, TaskId, Year, context, idempotent
+from shared.edge.http import answers
+from shared.edge.runtime import Runtime
+from shared.edge.views import TaskView, task_view
+from shared.log.store import TaskStore, execute
 
 from .bodies import (
     ProgressBody,

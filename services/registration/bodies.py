@@ -1,6 +1,6 @@
 """What registration's requests carry, as the HTTP edge checks them, and the commands they
 become. Rules about form live here (types, lengths, characters, limits); the rules that need
-the task, the roster or the caller live in ``shared.lifecycle``."""
+the task, the roster or the caller live in ``shared.domain.lifecycle``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from shared.edge import (
+from shared.domain.events import (
+    Actual,
+    Category,
+    Direction,
+    Kind,
+    Level,
+    ProgressStatus,
+    Rating,
+    Target,
+    Unit,
+)
+from shared.domain.lifecycle import LogProgress, Registration, SelfAssess, Withdraw
+from shared.edge.bodies import (
     MAX_TARGETS,
     ActualQuantity,
     Body,
@@ -22,18 +34,6 @@ from shared.edge import (
     TargetQuantity,
     Title,
 )
-from shared.events import (
-    Actual,
-    Category,
-    Direction,
-    Kind,
-    Level,
-    ProgressStatus,
-    Rating,
-    Target,
-    Unit,
-)
-from shared.lifecycle import LogProgress, Registration, SelfAssess, Withdraw
 
 YearNumber = Annotated[int, Field(ge=2000, le=2100, description="the programme year")]
 

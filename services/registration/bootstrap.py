@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from pydantic import Field
 
-from shared.http import publish_schemas
-from shared.runtime import Runtime
-from shared.settings import ServiceSettings
-from shared.taskstore import TaskStore
+from shared.edge.http import publish_schemas
+from shared.edge.runtime import Runtime
+from shared.edge.settings import ServiceSettings
+from shared.log.store import TaskStore
 
 from .api import routes
 from .roster import RosterBody

@@ -14,10 +14,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationError
 
-from shared.edge import Body, Identifier, Name, Title
-from shared.events import Leader, Level, Unit
-from shared.people import key
-from shared.refusals import Refusal
+from shared.domain.events import Leader, Level, Unit
+from shared.domain.people import key
+from shared.domain.refusals import Refusal
+from shared.edge.bodies import Body, Identifier, Name, Title
 
 COLUMNS = ("id", "name", "position", "level", "unit", "unit_name")
 MAX_LEADERS = 5_000

@@ -11,8 +11,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from shared.logging import configure_logging
-from shared.runtime import serve
+from shared.edge.runtime import serve
+from shared.ops.logging import configure_logging
 
 from .bootstrap import NAME, ReportingSettings, create_app
 

@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response, StreamingResponse
 
-from shared.edge import TaskId, Year
-from shared.events import Category
-from shared.http import ErrorBody, answers
-from shared.people import Actor, Role
-from shared.refusals import Forbidden, Refusal
-from shared.runtime import Runtime
+from shared.domain.events import Category
+from shared.domain.people import Actor, Role
+from shared.domain.refusals import Forbidden, Refusal
+from shared.edge.bodies import TaskId, Year
+from shared.edge.http import ErrorBody, answers
+from shared.edge.runtime import Runtime
 
 from .domain.answers import Missing, Report, Scope, TaskHistory, TaskPage
 from .domain.report import Reports
@@ -41,7 +41,7 @@ class Late(Refusal):
 
 
 def refusals(*statuses: int) -> dict[int | str, dict[str, object]]:
-    """OpenAPI ``responses``: ``shared.http.answers`` and the 504 of ``after=``."""
+    """OpenAPI ``responses``: ``shared.edge.http.answers`` and the 504 of ``after=``."""
     late = "not caught up with the ``after`` position within 5 s (the write is safe: retry)"
     return answers(*statuses) | {504: {"model": ErrorBody, "description": late}}
 

@@ -9,9 +9,9 @@ import structlog
 from fastapi import FastAPI
 from pydantic import Field
 
-from shared.observability import StreamGauges
-from shared.runtime import Runtime
-from shared.settings import ServiceSettings
+from shared.edge.runtime import Runtime
+from shared.edge.settings import ServiceSettings
+from shared.log.gauges import StreamGauges
 
 from .api import routes
 from .dashboard import dashboard_routes

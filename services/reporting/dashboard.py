@@ -15,7 +15,7 @@ from importlib.resources import files
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from shared.settings import Clock
+from shared.edge.settings import Clock
 
 from .domain.tasks import Projection
 

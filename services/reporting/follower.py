@@ -1,6 +1,6 @@
 """Reading the log into the projection: the rebuild on start, then following every stream.
 
-Each entry is decoded once (``shared.eventlog.decode_fields``, from the reply as Redis sent
+Each entry is decoded once (``shared.log.eventlog.decode_fields``, from the reply as Redis sent
 it: no dict per entry) and applied. The rebuild reads stream by stream in pages of XRANGE,
 the next page asked for before this one is decoded, in the order a task's events usually
 come (fewer re-folds); then one ``XREAD`` over all streams follows them live from where the
@@ -20,9 +20,9 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from shared.eventlog import EventLog, MalformedEvent, Poison, decode_fields
-from shared.events import AnyEvent
-from shared.logging import info_each
+from shared.domain.events import AnyEvent
+from shared.log.eventlog import EventLog, MalformedEvent, Poison, decode_fields
+from shared.ops.logging import info_each
 
 from .domain.tasks import Projection
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from shared.events import AnyEvent, RosterPublished, TaskAmended, TaskRegistered, YearClosed
-from shared.people import Actor, Role, key
-from shared.refusals import Forbidden, NotFound
-from shared.settings import Clock
+from shared.domain.events import AnyEvent, RosterPublished, TaskAmended, TaskRegistered, YearClosed
+from shared.domain.people import Actor, Role, key
+from shared.domain.refusals import Forbidden, NotFound
+from shared.edge.settings import Clock
 
 from .domain.answers import Missing, Report, Scope, TaskHistory, TaskSummary
 from .domain.report import Reports

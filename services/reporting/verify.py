@@ -20,9 +20,9 @@ import time
 
 import httpx
 
-from shared.eventlog import EventLog, connect
-from shared.keys import Keys
-from shared.settings import Clock
+from shared.edge.settings import Clock
+from shared.log.eventlog import EventLog, connect
+from shared.log.keys import Keys
 
 from .domain.answers import Scope
 from .domain.report import Reports

@@ -312,7 +312,7 @@ def test_a_restart_of_the_whole_stack_loses_nothing(
     assert checked.returncode == 0, said
     assert "EQUAL: 0 keys differ" in said, said
     letters = stack.compose(
-        "exec", "-T", "registration", "python", "-m", "shared.dead_letters", "list"
+        "exec", "-T", "registration", "python", "-m", "shared.log.dead_letters", "list"
     )
     assert letters.returncode == 0
     again = portal_viewer.get(f"{stack.url('portal')}/dashboard?year=2024")
@@ -321,7 +321,7 @@ def test_a_restart_of_the_whole_stack_loses_nothing(
     say(
         f"restart: down and up again in {took:.1f} s; streams {lengths} and both years' reports "
         "unchanged; `services.reporting rebuild` in a container: live totals equal a count "
-        "from scratch; `shared.records check`: the writers' records equal the log's; the "
+        "from scratch; `shared.log.records check`: the writers' records equal the log's; the "
         "dead-letters tool answers; a portal session signed in before is "
         "still signed in (kept in Redis)"
     )

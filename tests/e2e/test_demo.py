@@ -94,11 +94,11 @@ def test_a_restarted_reporting_service_rebuilds_the_same_totals(demo: System) ->
 
 def test_the_writers_records_after_the_demo_are_what_the_log_derives(demo: System) -> None:
     """Everything registration and approval keep beside the log, after the whole cycle
-    through the real services, equals what ``python -m shared.records`` derives from it."""
+    through the real services, equals what ``python -m shared.log.records`` derives from it."""
     assert report(demo, 2024)["tasks"]["registered"] > 0, "the demo ran first"
     env = {"REDIS_URL": demo.redis_url, "STREAM_PREFIX": demo.prefix, "PATH": "/usr/bin:/bin"}
     checked = subprocess.run(
-        [sys.executable, "-m", "shared.records", "check"],
+        [sys.executable, "-m", "shared.log.records", "check"],
         env=env,
         capture_output=True,
         text=True,

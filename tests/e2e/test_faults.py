@@ -19,7 +19,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.events import STREAMS as STREAM_TYPES_BY_TYPE
+from shared.domain.events import STREAMS as STREAM_TYPES_BY_TYPE
 from tests.e2e.conftest import System, secured_system
 from tests.e2e.helpers import (
     DECIDED_BY,

@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.eventlog import EventLog, connect
-from shared.events import ProgressStatus, Rating
-from shared.keys import Keys
+from shared.domain.events import ProgressStatus, Rating
+from shared.log.eventlog import EventLog, connect
+from shared.log.keys import Keys
 from tests.support.redis_server import free_port
 from tests.support.services import ServiceProcess
 from tests.support.writing import Writer

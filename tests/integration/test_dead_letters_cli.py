@@ -8,9 +8,9 @@ import json
 import pytest
 import redis.asyncio as aioredis
 
-from shared.dead_letters import main
-from shared.eventlog import EventLog, Poison
-from shared.keys import Keys
+from shared.log.dead_letters import main
+from shared.log.eventlog import EventLog, Poison
+from shared.log.keys import Keys
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.eventlog import EventLog, Poison, connect
-from shared.keys import Keys
-from shared.metrics import Metrics
-from shared.observability import StreamGauges
+from shared.log.eventlog import EventLog, Poison, connect
+from shared.log.gauges import StreamGauges
+from shared.log.keys import Keys
+from shared.ops.metrics import Metrics
 from tests.support.redis_server import free_port
 
 

@@ -10,7 +10,7 @@ import uuid
 import jwt
 import pytest
 
-from shared.oidc import VerifiedToken
+from shared.edge.oidc import VerifiedToken
 from tests.support.oidc import OidcProvider
 from tests.support.oidc_tokens import MakeVerifier, claims_of, forged, rejected
 

@@ -8,8 +8,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from shared.oidc import OidcVerifier, ProviderUnavailable, VerifiedToken
-from shared.settings import ServiceSettings
+from shared.edge.oidc import OidcVerifier, ProviderUnavailable, VerifiedToken
+from shared.edge.settings import ServiceSettings
 from tests.support.oidc import OidcProvider
 from tests.support.oidc_tokens import (
     Counting,

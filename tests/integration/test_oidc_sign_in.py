@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shared.oidc import VerifiedToken
+from shared.edge.oidc import VerifiedToken
 from tests.support.oidc import OidcProvider
 from tests.support.oidc_tokens import MakeVerifier, claims_of, rejected
 

@@ -1,4 +1,4 @@
-"""``python -m shared.records``: the writers' records derived from the log equal what the
+"""``python -m shared.log.records``: the writers' records derived from the log equal what the
 scripts wrote, a tampered record is found, and a rebuild makes them again."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import redis
 
-import shared.records as records_module
-from shared.eventlog import EventLog, connect
-from shared.keys import Keys
-from shared.lifecycle import Amend, Register, Withdraw
-from shared.programme import close_year, publish_roster
-from shared.records import DIFFERENT, EQUAL, FAILED, held, main
-from shared.taskstore import Request, TaskStore, execute
+import shared.log.records as records_module
+from shared.domain.lifecycle import Amend, Register, Withdraw
+from shared.domain.programme import close_year, publish_roster
+from shared.log.eventlog import EventLog, connect
+from shared.log.keys import Keys
+from shared.log.records import DIFFERENT, EQUAL, FAILED, held, main
+from shared.log.store import Request, TaskStore, execute
 from tests.unit.lifecycle.builders import (
     ADMIN,
     APPROVE,

@@ -17,10 +17,10 @@ from services.reporting.domain.report import Reports
 from services.reporting.domain.tasks import Projection
 from services.reporting.follower import Follower
 from services.reporting.service import Reporting
-from shared.eventlog import EventLog, connect
-from shared.events import ProgressStatus, Rating
-from shared.keys import Keys
-from shared.settings import Clock
+from shared.domain.events import ProgressStatus, Rating
+from shared.edge.settings import Clock
+from shared.log.eventlog import EventLog, connect
+from shared.log.keys import Keys
 from tests.support.writing import Writer
 
 WHOLE = Scope(unit=None, category=None, as_of=None)

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-import shared.settings
+import shared.edge.settings
 from services.reporting.bootstrap import ReportingSettings, create_app
-from shared.eventlog import EventLog, connect
-from shared.keys import Keys
-from shared.people import Actor, Role
+from shared.domain.people import Actor, Role
+from shared.log.eventlog import EventLog, connect
+from shared.log.keys import Keys
 from tests.support.writing import Writer
 
 STAFF = Actor("staff-kt", frozenset({Role.viewer}), person="staff-kt", unit="Kim-Thanh")
@@ -41,7 +41,7 @@ async def client(
     ours, _ = await writer.register("hung", unit="kim-thanh")
     theirs, _ = await writer.register("lan", unit="cam-giang")
     await log.redis.aclose()
-    monkeypatch.setattr(shared.settings, "oidc_actors", lambda _settings: Verifier())
+    monkeypatch.setattr(shared.edge.settings, "oidc_actors", lambda _settings: Verifier())
     settings = ReportingSettings(
         redis_url=redis_url, stream_prefix=prefix, api_tokens="viewer:all-units-token-12345"
     )

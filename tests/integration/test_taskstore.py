@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 import pytest
 import redis.asyncio as aioredis
 
-from shared.eventlog import EventLog, connect, decode_entry
-from shared.events import encode
-from shared.keys import Keys
-from shared.lifecycle import Register, Withdraw, decide, evolve
-from shared.programme import close_year, publish_roster
-from shared.refusals import Conflict, Refusal
-from shared.taskstore import Closed, QuotaExceeded, Request, TaskStore, execute
+from shared.domain.events import encode
+from shared.domain.lifecycle import Register, Withdraw, decide, evolve
+from shared.domain.programme import close_year, publish_roster
+from shared.domain.refusals import Conflict, Refusal
+from shared.log.eventlog import EventLog, connect, decode_entry
+from shared.log.keys import Keys
+from shared.log.store import Closed, QuotaExceeded, Request, TaskStore, execute
 from tests.unit.lifecycle.builders import (
     ADMIN,
     APPROVE,

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from shared.events import Event, TaskRegistered, new_event, utc_now
+from shared.domain.events import Event, TaskRegistered, new_event, utc_now
 
 
 def registration_body(

@@ -16,7 +16,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from shared.oidc import OidcVerifier, TokenRejected
+from shared.edge.oidc import OidcVerifier, TokenRejected
 from tests.support.oidc import OidcProvider
 
 MakeVerifier = Callable[..., OidcVerifier]

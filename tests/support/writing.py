@@ -1,5 +1,5 @@
 """Writing a log the way the services do: commands through ``decide`` and the task store's
-commit script (``shared.taskstore.execute``), rosters and closures through their scripts."""
+commit script (``shared.log.store.execute``), rosters and closures through their scripts."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-import shared.lifecycle  # noqa: F401 (first: shared.programme imports it)
-from shared.eventlog import EventLog
-from shared.events import (
+import shared.domain.lifecycle  # noqa: F401 (first: shared.domain.programme imports it)
+from shared.domain.events import (
     Actual,
     Category,
     Kind,
@@ -20,7 +19,7 @@ from shared.events import (
     Target,
     Unit,
 )
-from shared.lifecycle import (
+from shared.domain.lifecycle import (
     Amend,
     Approve,
     Command,
@@ -34,9 +33,10 @@ from shared.lifecycle import (
     SelfAssess,
     Withdraw,
 )
-from shared.people import Actor, Role, key
-from shared.programme import Roster, close_year, publish_roster
-from shared.taskstore import TaskStore, execute
+from shared.domain.people import Actor, Role, key
+from shared.domain.programme import Roster, close_year, publish_roster
+from shared.log.eventlog import EventLog
+from shared.log.store import TaskStore, execute
 
 ADMIN = Actor("admin-1", frozenset({Role.admin}), person="admin-1")
 APPROVER = Actor("approver-1", frozenset({Role.approver}), person="approver-1")

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from jsonschema import Draft202012Validator
 
-from shared.asyncapi import STREAMS, asyncapi_document, channel_of
-from shared.contracts import TYPES, event_schema, stale
-from shared.eventlog import Poison, dead_letter_document
-from shared.events import DATA_TYPES, AnyEvent, encode
-from shared.keys import Keys
-from shared.lifecycle import Register, Withdraw
-from shared.programme import close_year, publish_roster
+from shared.domain.events import DATA_TYPES, AnyEvent, encode
+from shared.domain.lifecycle import Register, Withdraw
+from shared.domain.programme import close_year, publish_roster
+from shared.log.asyncapi import STREAMS, asyncapi_document, channel_of
+from shared.log.contracts import TYPES, event_schema, stale
+from shared.log.eventlog import Poison, dead_letter_document
+from shared.log.keys import Keys
 from tests.unit.lifecycle.builders import (
     ADMIN,
     APPROVE,
@@ -57,7 +57,7 @@ def written() -> list[AnyEvent]:
 
 
 def test_the_committed_files_are_generated_from_the_code() -> None:
-    assert stale() == [], "run `python -m shared.contracts` and commit the result"
+    assert stale() == [], "run `python -m shared.log.contracts` and commit the result"
 
 
 @pytest.mark.parametrize("event", written(), ids=lambda event: event.type)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.auth import Tokens
+from shared.edge.identity import Tokens
 from tests.support.compose import ROOT
 
 SCRIPT = ROOT / "deploy" / "make-secrets.sh"

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from shared.edge import TaskId
-from shared.events import Category, Kind, Level
+from shared.domain.events import Category, Kind, Level
+from shared.edge.bodies import TaskId
 
 from ..apis import Json, Refused
 from ..pages import redirect, with_query

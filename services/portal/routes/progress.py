@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from shared.edge import TaskId
-from shared.events import ProgressStatus, Rating
+from shared.domain.events import ProgressStatus, Rating
+from shared.edge.bodies import TaskId
 
 from ..apis import Json, Problem, Refused
 from ..forms import Form

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from shared.edge import TaskId
-from shared.events import Category, Rating
+from shared.domain.events import Category, Rating
+from shared.edge.bodies import TaskId
 
 from ..apis import Json, Refused
 from ..forms import Form

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from shared.http import correlation_id
-from shared.oidc_keys import ProviderUnavailable
+from shared.edge.http import correlation_id
+from shared.edge.oidc_keys import ProviderUnavailable
 
 from ..apis import ApiError, Calls, Refused, SignedOut, Unavailable
 from ..openid import SignInFailed, new_login

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from shared.edge import Identifier, Year
-from shared.events import Category
+from shared.domain.events import Category
+from shared.edge.bodies import Identifier, Year
 
 from ..apis import Json, Service
 from ..excel import workbook

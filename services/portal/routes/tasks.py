@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from shared.edge import TaskId
-from shared.events import Rating
+from shared.domain.events import Rating
+from shared.edge.bodies import TaskId
 
 from ..apis import Json
 from ..forms import Form

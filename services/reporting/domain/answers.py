@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.events import Category, Direction, Kind, Level, ProgressStatus, Rating
+from shared.domain.events import Category, Direction, Kind, Level, ProgressStatus, Rating
 
 Quantity = int | float
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.events import Category, Rating
-from shared.people import key
-from shared.programme import Roster
+from shared.domain.events import Category, Rating
+from shared.domain.people import key
+from shared.domain.programme import Roster
 
 from .amounts import percent
 from .answers import (

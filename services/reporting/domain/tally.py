@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from shared.events import Direction, Quantity, Target
-from shared.lifecycle import LIVE, Progress, TaskState, TaskStatus
-from shared.people import key
+from shared.domain.events import Direction, Quantity, Target
+from shared.domain.lifecycle import LIVE, Progress, TaskState, TaskStatus
+from shared.domain.people import key
 
 from .amounts import Sum
 from .tasks import Task

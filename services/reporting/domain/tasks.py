@@ -29,7 +29,7 @@ from typing import Any
 
 import msgspec
 
-from shared.events import (
+from shared.domain.events import (
     STREAMS,
     Actual,
     AnyEvent,
@@ -42,9 +42,9 @@ from shared.events import (
     TaskRejected,
     TaskReturned,
 )
-from shared.lifecycle import Progress, TaskState, evolve, fold, merge
-from shared.people import key
-from shared.programme import Roster
+from shared.domain.lifecycle import Progress, TaskState, evolve, fold, merge
+from shared.domain.people import key
+from shared.domain.programme import Roster
 
 Bucket = tuple[str, str]
 """(unit key, category) of a task: the part of a year a report recounts as one."""

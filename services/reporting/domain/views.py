@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from shared.events import AnyEvent, TaskAmended, TaskRegistered, as_builtins
-from shared.lifecycle import LIVE, Assessment, TaskState, TaskStatus
-from shared.people import key
+from shared.domain.events import AnyEvent, TaskAmended, TaskRegistered, as_builtins
+from shared.domain.lifecycle import LIVE, Assessment, TaskState, TaskStatus
+from shared.domain.people import key
 
 from .amounts import value_json
 from .answers import (

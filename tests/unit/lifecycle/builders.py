@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from shared.events import (
+from shared.domain.events import (
     Actual,
     AnyEvent,
     Category,
@@ -15,7 +15,7 @@ from shared.events import (
     Target,
     Unit,
 )
-from shared.lifecycle import (
+from shared.domain.lifecycle import (
     Approve,
     Command,
     Context,
@@ -31,7 +31,7 @@ from shared.lifecycle import (
     decide,
     evolve,
 )
-from shared.people import Actor, Role
+from shared.domain.people import Actor, Role
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
 TODAY = date(2024, 6, 1)

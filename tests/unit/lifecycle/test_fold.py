@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.events import Actual, AnyEvent, ProgressStatus
-from shared.lifecycle import LogProgress, Progress, Register, fold, merge
+from shared.domain.events import Actual, AnyEvent, ProgressStatus
+from shared.domain.lifecycle import LogProgress, Progress, Register, fold, merge
 
 from .builders import APPROVE, EVALUATE, HUNG, NOW, SECRETARY, SELF, registration, run, task_in
 

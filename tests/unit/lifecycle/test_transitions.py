@@ -6,10 +6,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.events import Actual, Leader, Level, ProgressStatus, Unit
-from shared.lifecycle import Amend, Command, LogProgress, Register, TaskStatus, Withdraw, decide
-from shared.programme import Roster
-from shared.refusals import Conflict, Forbidden, NotFound, Refusal
+from shared.domain.events import Actual, Leader, Level, ProgressStatus, Unit
+from shared.domain.lifecycle import (
+    Amend,
+    Command,
+    LogProgress,
+    Register,
+    TaskStatus,
+    Withdraw,
+    decide,
+)
+from shared.domain.programme import Roster
+from shared.domain.refusals import Conflict, Forbidden, NotFound, Refusal
 
 from .builders import (
     ADMIN,

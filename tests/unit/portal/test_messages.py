@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from services.portal.messages import CATALOGS
-from shared.events import DATA_TYPES, Category, Direction, Kind, Level, ProgressStatus, Rating
+from shared.domain.events import (
+    DATA_TYPES,
+    Category,
+    Direction,
+    Kind,
+    Level,
+    ProgressStatus,
+    Rating,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 PORTAL = ROOT / "services" / "portal"

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from shared.events import (
+from shared.domain.events import (
     Actual,
     AnyEvent,
     Category,

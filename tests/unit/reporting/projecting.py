@@ -9,7 +9,7 @@ from typing import Any
 from services.reporting.domain.answers import Scope
 from services.reporting.domain.report import Reports
 from services.reporting.domain.tasks import Projection
-from shared.events import AnyEvent, Category
+from shared.domain.events import AnyEvent, Category
 
 TODAY = date(2024, 6, 30)
 

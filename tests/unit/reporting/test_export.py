@@ -9,7 +9,7 @@ from datetime import date
 
 from services.reporting.domain.views import summary
 from services.reporting.export import BOM, COLUMNS, csv_chunks
-from shared.events import ProgressStatus, Rating
+from shared.domain.events import ProgressStatus, Rating
 from tests.unit.reporting.factories import Log, target
 from tests.unit.reporting.projecting import TODAY, project
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from services.reporting.domain.answers import Scope
 from services.reporting.domain.report import Reports
 from services.reporting.domain.tasks import Projection
-from shared.events import AnyEvent, ProgressStatus, Rating
-from shared.lifecycle import fold
+from shared.domain.events import AnyEvent, ProgressStatus, Rating
+from shared.domain.lifecycle import fold
 from tests.unit.reporting.factories import Log, target
 from tests.unit.reporting.projecting import TODAY, project, report
 

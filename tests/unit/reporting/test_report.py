@@ -6,7 +6,7 @@ from datetime import date
 
 from services.reporting.domain.answers import Scope
 from services.reporting.domain.report import Reports
-from shared.events import Category, Direction, ProgressStatus, Rating
+from shared.domain.events import Category, Direction, ProgressStatus, Rating
 from tests.unit.reporting.factories import Log, target
 from tests.unit.reporting.projecting import TODAY, project, report
 

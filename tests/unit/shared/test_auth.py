@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.auth import TokenError, Tokens
-from shared.people import Actor, Role
+from shared.domain.people import Actor, Role
+from shared.edge.identity import TokenError, Tokens
 
 A = "a" * 24
 B = "b" * 24

@@ -8,9 +8,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.eventlog import MalformedEvent, decode_entry
-from shared.events import DATA_TYPES, encode
-from shared.lifecycle import Register
+from shared.domain.events import DATA_TYPES, encode
+from shared.domain.lifecycle import Register
+from shared.log.eventlog import MalformedEvent, decode_entry
 from tests.unit.lifecycle.builders import HUNG, registration, run
 
 json_values = st.recursive(

@@ -11,8 +11,7 @@ import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.eventlog import MalformedEvent, decode_entry, decode_fields
-from shared.events import (
+from shared.domain.events import (
     Actual,
     AnyEvent,
     ProgressLogged,
@@ -21,6 +20,7 @@ from shared.events import (
     encode,
     new_event,
 )
+from shared.log.eventlog import MalformedEvent, decode_entry, decode_fields
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from shared.limits import BodyLimit
+from shared.edge.limits import BodyLimit
 
 received: list[int] = []
 

@@ -9,7 +9,7 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
-from shared.logging import configure_logging, info_each
+from shared.ops.logging import configure_logging, info_each
 
 ROWS = [
     {"event_id": "e-1", "position": "1-0", "correlation_id": 'Phạm\n{"forged": 1} 100%s'},

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from shared.oidc import OidcVerifier
-from shared.oidc_claims import TokenRejected, VerifiedToken, bearer_of, claim_at
+from shared.edge.oidc import OidcVerifier
+from shared.edge.oidc_claims import TokenRejected, VerifiedToken, bearer_of, claim_at
 
 KEYCLOAK: dict[str, Any] = {
     "sub": "5f1c-uuid",

@@ -12,7 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from shared.oidc import OidcVerifier, ProviderUnavailable, TokenRejected
+from shared.edge.oidc import OidcVerifier, ProviderUnavailable, TokenRejected
 
 ISSUER = "https://id.haiduong.example/realms/tinh-uy"
 AUDIENCE = "breakthrough-api"

@@ -4,7 +4,7 @@ Documents are generated from each event type's published schema (``docs/schemas`
 some are broken in one place (a property dropped, a value of the wrong type, an unknown enum
 value, a malformed date, the wrong ``type`` or ``schemaversion``). Each document is judged by
 a JSON Schema validator (draft 2020-12, formats checked as RFC 3339) and by
-``shared.eventlog.decode_entry``: both accept it, or both refuse it.
+``shared.log.eventlog.decode_entry``: both accept it, or both refuse it.
 
 One difference is known and left out on purpose: JSON Schema cannot tell ``2024`` from
 ``2024.0`` (to it they are one number); the decoder reads an integer field from an integer
@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from shared.contracts import TYPES, event_schema
-from shared.eventlog import MalformedEvent, decode_entry
-from shared.events import PARKED_TYPES
+from shared.domain.events import PARKED_TYPES
+from shared.log.contracts import TYPES, event_schema
+from shared.log.eventlog import MalformedEvent, decode_entry
 
 FORMATS = FormatChecker(formats=())
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import ServiceSettings, authenticator
+from shared.edge.settings import ServiceSettings, authenticator
 
 TOKEN = "admin:" + "a" * 24 + ":operator"
 
