@@ -1,7 +1,7 @@
 # One image for the three services, the portal and the demo loader; the command chooses
 # what runs:
 #   python -m services.registration | services.approval | services.reporting
-#   | services.portal | deploy.demo
+#   | services.portal | services.notifications | deploy.demo
 # Debian's Python 3.11 on debian:bookworm-slim, so that it also builds where no registry
 # answers once that base is built locally (deploy/debian-base.sh). Every dependency is
 # installed from requirements/runtime.txt (pinned, with hashes: `make lock`). From the
@@ -39,7 +39,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     LOG_FORMAT=json
 WORKDIR /app
 USER app:app
-EXPOSE 8000 8001 8002 8003
+EXPOSE 8000 8001 8002 8003 8004
 # PORT must be set (compose sets it per service); answers 0 only when /readyz is 200.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ['PORT'], timeout=4)"]

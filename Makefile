@@ -23,7 +23,7 @@ $(STAMP): $(DEV_LOCK) pyproject.toml
 run: $(STAMP)
 	deploy/run-local.sh
 
-## demo: load Hai Duong's 2023 and 2024 programmes into the system `make run` started, on
+## demo: load Hải Dương's 2022-2024 programmes into the system `make run` started, on
 ## the same ports (the compose deployment loads it from its image: docker compose ... run --rm demo)
 demo: $(STAMP)
 	API_TOKEN=$${API_TOKEN:-$$(sed -n 's/^admin:\([^:]*\):.*/\1/p' .data/api-tokens 2>/dev/null)} \

@@ -1,11 +1,12 @@
 """A consumer with a backlog: reporting following 100,000 new events against the floor.
 
-``python -m bench.consumers [--events 100000] [--runs 2]``, on a private redis-server each
-time, in turn:
+``python -m bench.consumers [--events 100000] [--runs 2] [--shape ours|v1|v1-same-time]``,
+for each shape of the synthetic log (every shape unless ``--shape``), on a private
+redis-server each time, in turn:
 
-- the floor: a plain consumer group reading the backlog (the first ``--events`` entries of
-  the synthetic log, every stream) with ``XREADGROUP`` in pages of 500 per stream, ``json.loads``
-  of every document, one ``XACK`` per page;
+- the floor: a plain reader following the backlog (the first ``--events`` entries of the
+  log, every stream) with ``XREAD`` in pages of 500 per stream from where it stood, and
+  ``json.loads`` of every document: what a subscriber written from docs/subscribing.md does;
 - reporting (the only consumer since the rework; it follows without a group): the service
   is started on an empty log, stopped with ``SIGSTOP``, the backlog is appended, it is
   resumed with ``SIGCONT``, and timed until ``GET /reports/2024?after=<the last entry>``
@@ -18,7 +19,6 @@ Prints both rates and their ratio (the target: at least 0.75). Reporting logs at
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import json
 import os
@@ -29,53 +29,42 @@ import httpx
 import redis
 
 from bench.harness import PIPELINE, cpu_seconds, private_redis, reporting, say, streams
-from bench.synthetic import Synthetic
-from shared.log.keys import Keys
+from bench.synthetic import SHAPES, Synthetic
+from shared.log.keys import Keys, position_key
 
 PREFIX = "consume"
 
 
-def backlog(url: str, events: int) -> str:
+def backlog(url: str, events: int, shape: str) -> str:
     """Append the first ``events`` entries of the synthetic log; the newest entry's id."""
     client = redis.Redis.from_url(url)
     pipe, last = client.pipeline(transaction=False), "0-0"
-    entries = itertools.islice(Synthetic(keys=Keys(PREFIX)).entries(), events)
+    entries = itertools.islice(Synthetic(keys=Keys(PREFIX), shape=shape).entries(), events)
     for number, (stream, kind, document) in enumerate(entries, start=1):
         pipe.xadd(stream, {"type": kind, "event": document})
         if number % PIPELINE == 0 or number == events:
-            last = max([last, *(entry.decode() for entry in pipe.execute())], key=_order)
+            last = max([last, *(entry.decode() for entry in pipe.execute())], key=position_key)
     client.close()
     return last
 
 
-def _order(position: str) -> tuple[int, int]:
-    ms, _, seq = position.partition("-")
-    return int(ms), int(seq)
-
-
 def floor(url: str) -> tuple[int, float]:
-    """(events, seconds) for a consumer group to read, parse and acknowledge the backlog."""
+    """(events, seconds) for a plain XREAD reader to read and parse the backlog."""
     client = redis.Redis.from_url(url)
-    names = streams(PREFIX)
-    for stream in names:
-        with contextlib.suppress(redis.ResponseError):
-            client.xgroup_create(stream, "floor", id="0", mkstream=True)
+    stood: dict[str, str] = dict.fromkeys(streams(PREFIX), "0-0")
     started, count = time.perf_counter(), 0
-    while True:
-        reply = client.xreadgroup("floor", "c1", dict.fromkeys(names, ">"), count=500)
-        if not reply:
-            break
+    while reply := client.xread(stood, count=500):
         for stream, entries in reply:
             for _, fields in entries:
                 json.loads(fields[b"event"])
-            client.xack(stream, "floor", *[entry_id for entry_id, _ in entries])
+            stood[stream.decode()] = entries[-1][0].decode()
             count += len(entries)
     seconds = time.perf_counter() - started
     client.close()
     return count, seconds
 
 
-def follow(url: str, events: int, env: dict[str, str]) -> tuple[float, float]:
+def follow(url: str, events: int, shape: str, env: dict[str, str]) -> tuple[float, float]:
     """Seconds from SIGCONT until reporting's report includes the whole backlog, and the
     CPU seconds the service used meanwhile."""
     with (
@@ -84,7 +73,7 @@ def follow(url: str, events: int, env: dict[str, str]) -> tuple[float, float]:
     ):
         os.kill(process.pid, signal.SIGSTOP)
         try:
-            last = backlog(url, events)
+            last = backlog(url, events, shape)
         finally:
             cpu = cpu_seconds(process.pid)
             os.kill(process.pid, signal.SIGCONT)
@@ -105,21 +94,22 @@ def main() -> None:
     parser.add_argument(
         "--env", action="append", default=[], help="KEY=VALUE for the service (A/B runs)"
     )
+    parser.add_argument("--shape", choices=SHAPES, action="append")
     args = parser.parse_args()
     env = dict(pair.split("=", 1) for pair in args.env)
-    for run in range(1, args.runs + 1):
+    for shape, run in itertools.product(args.shape or SHAPES, range(1, args.runs + 1)):
         with private_redis() as url:
-            backlog(url, args.events)
+            backlog(url, args.events, shape)
             count, seconds = floor(url)
-        say(f"run {run}: floor (XREADGROUP 500 + json.loads + XACK): {count / seconds:,.0f}/s")
+        say(f"{shape} run {run}: floor (XREAD 500 + json.loads): {count / seconds:,.0f}/s")
         with private_redis() as url:
-            followed, cpu = follow(url, args.events, env)
+            followed, cpu = follow(url, args.events, shape, env)
         rate = args.events / followed
         say(
-            f"run {run}: reporting following {args.events:,}: {rate:,.0f}/s ({followed:.2f} s,"
-            f" CPU {cpu:.2f} s)"
+            f"{shape} run {run}: reporting following {args.events:,}: {rate:,.0f}/s"
+            f" ({followed:.2f} s, CPU {cpu:.2f} s); ratio to the floor"
+            f" {rate / (count / seconds):.2f} (target >= 0.75)"
         )
-        say(f"run {run}: ratio reporting / floor {rate / (count / seconds):.2f} (target >= 0.75)")
 
 
 if __name__ == "__main__":

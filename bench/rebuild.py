@@ -1,9 +1,8 @@
-"""Rebuild speed and memory: reporting's start on the log of issue 12 against the floor.
+"""Rebuild speed and memory: reporting's start against the floor, on logs of three shapes.
 
-``python -m bench.rebuild [--tasks 60000] [--runs 2] [--redis-url URL]`` fills a private
-redis-server with the synthetic log (``bench.synthetic``: 60,000 tasks are about 330,000
-events; with ``--redis-url`` a log already there under the prefix ``bench`` is used), then,
-``--runs`` times in turn:
+``python -m bench.rebuild [--tasks 60000] [--runs 2] [--shape ours|v1|v1-same-time]`` fills a
+private redis-server with each shape of the synthetic log in turn (``bench.synthetic``: 60,000
+tasks are about 330,000 events; every shape unless ``--shape``), then, ``--runs`` times:
 
 - the floor: paged ``XRANGE`` (10,000 entries a page, redis-py with hiredis) and
   ``json.loads`` of every event document, keeping subject -> type, in this process;
@@ -25,7 +24,7 @@ from collections.abc import Iterator
 import redis
 
 from bench.harness import cpu_seconds, fill, peak_memory_mb, private_redis, reporting, say, streams
-from bench.synthetic import Synthetic
+from bench.synthetic import SHAPES, Synthetic
 from shared.log.keys import Keys
 
 PAGE = 10_000
@@ -49,14 +48,12 @@ def floor(url: str, prefix: str = PREFIX) -> tuple[int, float, float]:
 
 
 @contextlib.contextmanager
-def log(url: str | None, tasks: int) -> Iterator[str]:
-    if url is not None:
-        yield url
-        return
+def log(tasks: int, shape: str) -> Iterator[str]:
     with private_redis() as private:
         started = time.perf_counter()
-        events = fill(private, Synthetic(tasks, keys=Keys(PREFIX)))
-        say(f"log: {tasks:,} tasks, {events:,} events ({time.perf_counter() - started:.0f} s)")
+        events = fill(private, Synthetic(tasks, keys=Keys(PREFIX), shape=shape))
+        seconds = time.perf_counter() - started
+        say(f"log {shape}: {tasks:,} tasks, {events:,} events ({seconds:.0f} s)")
         yield private
 
 
@@ -64,25 +61,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.rebuild")
     parser.add_argument("--tasks", type=int, default=60_000)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--redis-url", help="a Redis already holding the log under 'bench'")
+    parser.add_argument("--shape", choices=SHAPES, action="append")
     args = parser.parse_args()
-    with log(args.redis_url, args.tasks) as url:
-        for run in range(1, args.runs + 1):
-            count, seconds, floor_cpu = floor(url)
-            say(
-                f"run {run}: floor (XRANGE + json.loads) {count:,} events in {seconds:.2f} s ="
-                f" {count / seconds:,.0f}/s, CPU {floor_cpu:.2f} s"
-            )
-            with reporting(url, PREFIX) as (_, start, process):
-                memory, cpu = peak_memory_mb(process.pid), cpu_seconds(process.pid)
-            say(
-                f"run {run}: reporting, process start to first report {start:.2f} s ="
-                f" {count / start:,.0f}/s, CPU {cpu:.2f} s, peak memory {memory:.0f} MB"
-            )
-            say(
-                f"run {run}: ratio reporting / floor {seconds / start:.2f} (target >= 1.0);"
-                f" CPU ratio {floor_cpu / cpu:.2f}"
-            )
+    for shape in args.shape or SHAPES:
+        with log(args.tasks, shape) as url:
+            runs(url, args.runs, shape)
+
+
+def runs(url: str, times: int, shape: str) -> None:
+    """The floor and reporting back to back, ``times`` times, on one log."""
+    for run in range(1, times + 1):
+        count, seconds, floor_cpu = floor(url)
+        with reporting(url, PREFIX) as (_, start, process):
+            memory, cpu = peak_memory_mb(process.pid), cpu_seconds(process.pid)
+        say(
+            f"{shape} run {run}: floor (XRANGE + json.loads) {count:,} events {seconds:.2f} s,"
+            f" CPU {floor_cpu:.2f} s; reporting from process start to its first report"
+            f" {start:.2f} s, CPU {cpu:.2f} s, peak memory {memory:.0f} MB; ratio"
+            f" {seconds / start:.2f} (target >= 1.0), CPU ratio {floor_cpu / cpu:.2f}"
+        )
 
 
 if __name__ == "__main__":

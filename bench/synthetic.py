@@ -1,8 +1,7 @@
-"""A realistic, deterministic event log for the benchmarks: contract 1.1 stream entries.
+"""A realistic, deterministic event log for the benchmarks, in three shapes.
 
 A roster per year (its units, its leaders: every registrant and a few who never register),
-then task by task, in the order a live system would write them, each event stamped later
-than the one before it and carrying its ``actor`` and ``actorrole``:
+then task by task, in the order a live system would write them:
 
 - one ``TaskRegistered`` (Vietnamese names and titles, 1-3 targets);
 - 3 % returned and amended once before the committee decides;
@@ -10,19 +9,30 @@ than the one before it and carrying its ``actor`` and ``actorrole``:
 - an approved task gets ``reports`` progress reports (4 by default) through its year, a
   tenth of them a self-assessment and 8 % the committee's evaluation.
 
-With the defaults (60,000 tasks over five years) that is about 330,000 events, the log of
-issue 12. Documents are encoded with ``shared.domain.events.encode``, as the services write them.
+With the defaults (60,000 tasks over five years) that is about 330,000 events. ``shape``:
+
+- ``ours``: as the services write them (``shared.domain.events.encode``): contract 1.2, each
+  event with its ``actor``, ``actorrole`` and ``taskversion``, whose task on every event;
+- ``v1``: as another producer of contract v1 writes them: no ``actor``, no ``taskversion``,
+  none of 1.1's or 1.2's fields, ``json.dumps`` (ASCII escapes, spaces), each task's events
+  at increasing times;
+- ``v1-same-time``: the same, every event with the same ``time``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import msgspec
 
 from shared.domain.events import (
+    ROOT,
     STREAMS,
     Actual,
     Category,
@@ -74,6 +84,10 @@ STATUSES = (
     ProgressStatus.completed,
 )
 COMMITTEE = "Ban Thường vụ Tỉnh ủy"
+SHAPES = ("ours", "v1", "v1-same-time")
+SAME_TIME = datetime(2025, 1, 1, tzinfo=UTC)
+NOT_V1 = ("actor", "actorrole", "taskversion", "importedat", "causationid")
+NOT_V1_DATA = ("managed_by", "continues", "committee")
 
 
 @dataclass
@@ -85,9 +99,13 @@ class Synthetic:
     units: int = 120
     seed: int = 2024
     keys: Keys = field(default_factory=Keys)
+    shape: str = "ours"
     rng: random.Random = field(init=False)
+    versions: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ValueError(f"shape: one of {SHAPES}")
         self.rng = random.Random(self.seed)  # noqa: S311 (test data, not secrets)
 
     def entries(self) -> Iterator[tuple[str, str, bytes]]:
@@ -155,11 +173,15 @@ class Synthetic:
             "kind": rng.choice(list(Kind)),
             "targets": targets,
             "deadline": date(year, rng.randint(6, 12), 28),
+            "managed_by": ROOT,
         }
+        whose = {"registrant": registrant, "unit": unit, "managed_by": ROOT}
         yield self._entry(TaskRegistered(**content, registered_at=moment), moment, who)
         if rng.random() < 0.03:  # returned, then amended
             moment += timedelta(days=rng.randint(3, 10))
             returned = TaskReturned(
+                **whose,
+                committee=ROOT,
                 task_id=task_id,
                 year=year,
                 decided_by=COMMITTEE,
@@ -173,6 +195,8 @@ class Synthetic:
         moment += timedelta(days=rng.randint(5, 30))
         if fate < 0.03:
             rejected = TaskRejected(
+                **whose,
+                committee=ROOT,
                 task_id=task_id,
                 year=year,
                 decided_by=COMMITTEE,
@@ -183,13 +207,15 @@ class Synthetic:
             return
         if fate < 0.05:
             withdrawn = TaskWithdrawn(
-                task_id=task_id, year=year, reason="Đổi nhiệm vụ", withdrawn_at=moment
+                **whose, task_id=task_id, year=year, reason="Đổi nhiệm vụ", withdrawn_at=moment
             )
             yield self._entry(withdrawn, moment, who)
             return
         if fate < 0.15:
             return  # still pending
         approved = TaskApproved(
+            **whose,
+            committee=ROOT,
             task_id=task_id,
             year=year,
             decided_by=COMMITTEE,
@@ -197,15 +223,21 @@ class Synthetic:
             approved_at=moment,
         )
         yield self._entry(approved, moment, "approver-2", "approver")
-        yield from self._progress(task_id, year, who, targets, moment)
+        yield from self._progress(task_id, whose, who, targets, moment)
 
     def _progress(
-        self, task_id: str, year: int, who: str, targets: tuple[Target, ...], moment: datetime
+        self,
+        task_id: str,
+        whose: dict[str, Any],
+        who: str,
+        targets: tuple[Target, ...],
+        moment: datetime,
     ) -> Iterator[tuple[str, str, bytes]]:
-        rng = self.rng
+        rng, year = self.rng, moment.year
         for step in range(1, self.reports + 1):
             moment += timedelta(days=rng.randint(10, 60))
             progress = ProgressLogged(
+                **whose,
                 task_id=task_id,
                 year=year,
                 reported_at=min(moment.date(), date(year, 12, 31)),
@@ -221,6 +253,7 @@ class Synthetic:
         if rng.random() < 0.10:
             moment += timedelta(days=1)
             assessed = TaskSelfAssessed(
+                **whose,
                 task_id=task_id,
                 year=year,
                 rating=rating,
@@ -231,6 +264,8 @@ class Synthetic:
         if rng.random() < 0.08:
             moment += timedelta(days=3)
             evaluated = TaskEvaluated(
+                **whose,
+                committee=ROOT,
                 task_id=task_id,
                 year=year,
                 rating=rating,
@@ -243,7 +278,10 @@ class Synthetic:
     def _entry(
         self, data: EventData, moment: datetime, actor: str, role: str = "registrant"
     ) -> tuple[str, str, bytes]:
-        kind = type(data).__name__
+        kind, task = type(data).__name__, getattr(data, "task_id", None)
+        version = None
+        if task is not None:
+            version = self.versions[task] = self.versions.get(task, 0) + 1
         event = Event(
             id=str(uuid.UUID(int=self.rng.getrandbits(128))),
             source="/breakthrough/bench",
@@ -253,6 +291,25 @@ class Synthetic:
             correlationid=subject_of(data),
             actor=actor,
             actorrole="admin" if kind == "RosterPublished" else role,
+            taskversion=version,
             data=data,
         )
-        return f"{self.keys.prefix}:{STREAMS[kind]}", kind, encode(event)
+        stream = f"{self.keys.prefix}:{STREAMS[kind]}"
+        if self.shape == "ours":
+            return stream, kind, encode(event)
+        return stream, kind, self._v1(event)
+
+    def _v1(self, event: Event[Any]) -> bytes:
+        """The event as a producer of contract v1 writes it: none of the later fields."""
+        document = msgspec.to_builtins(event)
+        for name in NOT_V1:
+            document.pop(name, None)
+        data = document["data"]
+        for name in NOT_V1_DATA:
+            data.pop(name, None)
+        if event.type not in ("TaskRegistered", "TaskAmended"):
+            data.pop("registrant", None)
+            data.pop("unit", None)
+        if self.shape == "v1-same-time":
+            document["time"] = SAME_TIME.isoformat()
+        return json.dumps(document).encode()

@@ -4,14 +4,16 @@
 #
 #   deploy/make-secrets.sh [FOLDER]      # default: SECRETS_FOLDER, else deploy/secrets
 #
-#   redis_password   random, letters and digits; Redis requires it
-#   redis_url        redis://:<that password>@redis:6379/0, the services' and the portal's
-#                    REDIS_URL
+#   redis_password   random, letters and digits; the Redis nodes and the Sentinels require
+#                    it, and the services and the portal read it (REDIS_PASSWORD)
 #   api_tokens       one token per role (registrant, approver, viewer, admin): role:token:name
 #   oidc_issuer      empty: OpenID Connect off (write the issuer's URL to turn it on)
 #   oidc_audience    empty (the audience access tokens must carry, with oidc_issuer)
 #   oidc_client_secret  empty: the portal is a public client at the provider (write the
 #                    secret of a confidential client here)
+#   smtp_password    empty: SMTP_URL carries its password, or needs none (write the mail
+#                    server's password here, SMTP_URL naming the user: deploy/README.md, "Mail")
+#   session_key      random: the portal seals the tokens its sessions keep in Redis with it
 #   tls.crt, tls.key a self-signed pair for local use (names: localhost, 127.0.0.1, this
 #                    host's name and TLS_NAMES, comma separated); replace both with your own
 #
@@ -34,7 +36,6 @@ write() { # name mode text: the text into the file, unless the file exists
 }
 
 write redis_password 0644 "$(random)"
-write redis_url 0644 "redis://:$(cat redis_password)@redis:6379/0"$'\n'
 tokens=""
 for role in registrant approver viewer admin; do
   tokens+="$role:$(random):$role-local"$'\n'
@@ -43,6 +44,8 @@ write api_tokens 0644 "$tokens"
 write oidc_issuer 0644 ""
 write oidc_audience 0644 ""
 write oidc_client_secret 0644 ""
+write smtp_password 0644 ""
+write session_key 0644 "$(random)$(random)"
 
 if [[ ! -e tls.crt && ! -e tls.key ]]; then
   command -v openssl >/dev/null || { echo "make-secrets: openssl is needed for tls.crt" >&2; exit 1; }

@@ -3,15 +3,23 @@
 # foreground.
 #   - REDIS_URL set: use that Redis.
 #   - otherwise: a private redis-server on REDIS_PORT (default 6390) keeping its data
-#     with AOF under .data/redis (never the Redis on 6379).
+#     with AOF under .data/redis (appendfsync always: a write is answered once it is on
+#     disk; never the Redis on 6379).
 #   - the services on REGISTRATION_PORT, APPROVAL_PORT, REPORTING_PORT (8001-8003), the
-#     portal on PORTAL_PORT (8000), signing people in with a token (TOKEN_SIGN_IN).
+#     portal on PORTAL_PORT (8000), signing people in with a token (TOKEN_SIGN_IN=link: the
+#     links printed below, each confirmed on a page).
 # Logs go to .data/logs/<name>.log. Ctrl-C stops everything this script started.
+# Everything under .data (Redis's data, the logs, the tokens) is readable by this user only.
 set -euo pipefail
+# everything this script makes (.data: Redis's AOF files, logs, tokens, the portal's session
+# key) is readable by this user alone: whoever reads Redis's files reads its sessions
+umask 077
 cd "$(dirname "$0")/.."
 root=$PWD
 python=${PYTHON_BIN:-$root/.venv/bin/python}
 mkdir -p .data/logs
+chmod -R go-rwx .data  # made by an earlier version, world-readable
+chmod 0700 .data
 
 pids=()
 stop() {
@@ -30,7 +38,7 @@ if [[ -z "${REDIS_URL:-}" ]]; then
   fi
   mkdir -p .data/redis
   redis-server --bind 127.0.0.1 --port "$port" --dir "$root/.data/redis" \
-    --appendonly yes --appendfsync everysec --save "" \
+    --appendonly yes --appendfsync always --save "" \
     --logfile "$root/.data/logs/redis.log" &
   pids+=($!)
   export REDIS_URL="redis://127.0.0.1:$port/0"
@@ -66,8 +74,13 @@ for name in registration approval reporting; do
     >>".data/logs/$name.log" 2>&1 &
   pids+=($!)
 done
-# The portal calls the services as the signed-in person; its sessions go to the same Redis.
-PORT=${ports[portal]} TOKEN_SIGN_IN=true \
+# The portal calls the services as the signed-in person; its sessions go to the same Redis,
+# their tokens sealed with a key made once for this checkout (.data/session-key).
+if [[ -z "${SESSION_KEY:-}${SESSION_KEY_FILE:-}" ]]; then
+  [[ -s .data/session-key ]] || "$python" -c 'import secrets; print(secrets.token_urlsafe(48))' > .data/session-key
+  export SESSION_KEY_FILE="$root/.data/session-key"
+fi
+PORT=${ports[portal]} TOKEN_SIGN_IN=${TOKEN_SIGN_IN:-link} \
   REGISTRATION_URL="http://127.0.0.1:${ports[registration]}" \
   APPROVAL_URL="http://127.0.0.1:${ports[approval]}" \
   REPORTING_URL="http://127.0.0.1:${ports[reporting]}" \

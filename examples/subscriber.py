@@ -54,7 +54,7 @@ class Subscriber:
         whole = text[: text.rfind("\n") + 1]
         if whole != text:  # a line cut short by a crash: its entry was never acknowledged,
             out.write_text(whole, encoding="utf-8")  # so it is delivered and handled again
-        self.seen = {json.loads(line)["id"] for line in whole.splitlines()}
+        self.seen = {json.loads(line)["id"] for line in whole.split("\n") if line}
         self.stopping = False
 
     def create_groups(self) -> None:

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from deploy.demo.dataset import YEARS
 from deploy.demo.loader import load
 from deploy.demo.summary import DemoLoadError
 
@@ -27,18 +28,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     env = os.environ
     parser = argparse.ArgumentParser(
         prog="python -m deploy.demo",
-        description="Load the Hai Duong breakthrough-tasks demo data through the HTTP APIs.",
+        description="Load Hải Dương's breakthrough-tasks programme (2022-2024) through the "
+        "HTTP APIs.",
     )
     parser.add_argument(
         "--registration", default=env.get("REGISTRATION_URL", "http://127.0.0.1:8001")
     )
     parser.add_argument("--approval", default=env.get("APPROVAL_URL", "http://127.0.0.1:8002"))
     parser.add_argument("--reporting", default=env.get("REPORTING_URL", "http://127.0.0.1:8003"))
-    parser.add_argument("--years", type=_years, default=(2023, 2024), help="e.g. 2023,2024")
+    parser.add_argument(
+        "--years",
+        type=_years,
+        default=YEARS,
+        help="e.g. 2022,2023,2024 (every year a loaded task continues must be among them)",
+    )
     parser.add_argument(
         "--token",
         default=env.get("API_TOKEN"),
-        help="bearer token with the registrant, approver and viewer roles (or admin)",
+        help="an admin's bearer token: it imports every record with its date (Recorded-At)",
     )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per wait")

@@ -1,75 +1,88 @@
-"""Generated demo registrations and progress, drawn from a seeded ``random.Random``.
+"""Generated registrations and progress, drawn from a seeded ``random.Random``.
 
 Everything here is a pure function of the generator it is given: no wall clock, no I/O.
 Progress values are cumulative (``at_least`` metrics never go down from one report to the
-next), never negative, reported within the task's year and never after its deadline.
+next), never negative, and reported within the task's year on working days after the
+approval; a task completed late reports its completion after its deadline (only tasks with a
+June or September deadline can: a report may not leave the task's year). A report is
+entered the working day after the day it reports on.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from deploy.demo.models import ProgressBody, RegistrationBody
-from deploy.demo.sectors import SECTORS
-from deploy.demo.templates import BODIES, Metric, Template
-from deploy.demo.units import Person
-from shared.domain.events import Actual, Direction, ProgressStatus, Registrant, Target
+from deploy.demo.calendar import add_working_days, draw_day, office_moment, working_days
+from deploy.demo.models import ProgressBody, RegistrationBody, Reported
+from deploy.demo.people import Person
+from deploy.demo.templates import TEMPLATES, Metric, Template
+from shared.domain.events import Actual, Direction, ProgressStatus, Registrant, Target, Unit
 
 # Seed 000: leaders "must annually register to set an example, focusing on registering 1 to 2
 # breakthrough and creative jobs" under "Project No. 02-DA/TU, dated August 15, 2021 of the
 # Provincial Party Standing Committee".
-DESCRIPTION = (
-    "{kind} task registered for {year} by the {position} under Project No. 02-DA/TU of "
-    "15 August 2021 of the Provincial Party Standing Committee on building a team of leaders "
-    "and managers at all levels for the period 2021-2030."
+PROJECT = (
+    "theo Đề án số 02-ĐA/TU ngày 15/8/2021 của Ban Thường vụ Tỉnh ủy về xây dựng đội ngũ cán bộ "
+    "lãnh đạo, quản lý các cấp, nhất là người đứng đầu đủ phẩm chất, năng lực và uy tín, đáp ứng "
+    "yêu cầu phát triển, giai đoạn 2021 - 2030."
 )
+KINDS = {"breakthrough": "Nhiệm vụ đột phá", "creative": "Nhiệm vụ sáng tạo"}
+
+
+def description(kind: str, year: int, position: str) -> str:
+    return f"{KINDS[kind]} năm {year} do đồng chí {position} đăng ký {PROJECT}"
+
 
 # Share of approved tasks per final outcome ("none": no progress report at all).
 OUTCOMES: dict[int, tuple[tuple[str, float], ...]] = {
     2023: (("completed", 0.70), ("in_progress", 0.12), ("at_risk", 0.08), ("none", 0.10)),
     2024: (("completed", 0.55), ("in_progress", 0.22), ("at_risk", 0.11), ("none", 0.12)),
 }
-
-TEMPLATES = {**BODIES, **SECTORS}
+LATE_SHARE = 0.4
+"""Of the tasks with a June or September deadline that end completed, the share completed
+late."""
 
 NOTES = {
-    ProgressStatus.completed: "All targets met.",
-    ProgressStatus.in_progress: "On track; work continues.",
-    ProgressStatus.at_risk: "Behind schedule: capital and site handover delays.",
+    ProgressStatus.completed: "Đã hoàn thành các chỉ tiêu đã đăng ký.",
+    ProgressStatus.in_progress: "Đang triển khai đúng tiến độ.",
+    ProgressStatus.at_risk: "Chậm tiến độ do vướng mắc về vốn và bàn giao mặt bằng.",
 }
+LATE_NOTE = "Hoàn thành các chỉ tiêu đã đăng ký, chậm so với thời hạn."
 
 
 def templates_for(
     rng: random.Random, person: Person, count: int, used: set[tuple[str, str]]
 ) -> list[Template]:
-    """``count`` distinct templates that fit the person's seat, preferring ones whose main
-    metric the unit has not used yet this year (``used`` holds (unit code, metric) pairs)."""
+    """``count`` templates fitting the person's seat whose titles the unit has not used this
+    year (``used`` holds (unit code, title) pairs, and is updated)."""
     unit = person.post.unit.code
-    fitting = TEMPLATES[person.post.domain]
-    fresh = [t for t in fitting if (unit, t.metrics[0].metric) not in used]
-    if len(fresh) >= count:
-        chosen = rng.sample(fresh, count)
-    else:
-        chosen = fresh + rng.sample([t for t in fitting if t not in fresh], count - len(fresh))
-    used.update((unit, template.metrics[0].metric) for template in chosen)
+    fitting = [t for t in TEMPLATES[person.post.domain] if (unit, title(t, person)) not in used]
+    if len(fitting) < count:
+        raise ValueError(f"{person.post.key}: {len(fitting)} templates left, {count} needed")
+    chosen = rng.sample(fitting, count)
+    used.update((unit, title(t, person)) for t in chosen)
     return chosen
+
+
+def title(template: Template, person: Person) -> str:
+    return template.title.format(u=person.post.where)
 
 
 def _quantity(value: float, decimals: int) -> int | float:
     return round(value) if decimals == 0 else round(value, decimals)
 
 
-def _deadline(rng: random.Random, year: int) -> date:
+def deadline(rng: random.Random, year: int) -> date:
     draw = rng.random()
-    if draw < 0.82:
+    if draw < 0.78:
         return date(year, 12, 31)
-    return date(year, 9, 30) if draw < 0.92 else date(year, 6, 30)
+    return date(year, 9, 30) if draw < 0.9 else date(year, 6, 30)
 
 
 def registration(
-    rng: random.Random, person: Person, template: Template, year: int
+    rng: random.Random, person: Person, template: Template, year: int, due: date
 ) -> RegistrationBody:
     count = rng.randint(1, len(template.metrics))
     chosen = sorted(rng.sample(range(len(template.metrics)), count))
@@ -80,15 +93,13 @@ def registration(
         registrant=Registrant(
             id=person.id, name=person.name, position=post.position, level=post.level
         ),
-        unit=post.unit,
-        title=template.title.format(u=post.unit.name),
-        description=DESCRIPTION.format(
-            kind=template.kind.value.capitalize(), year=year, position=post.position
-        ),
+        unit=Unit(code=post.unit.code, name=post.unit.name),
+        title=title(template, person),
+        description=description(template.kind.value, year, post.position),
         category=template.category,
         kind=template.kind,
         targets=targets,
-        deadline=_deadline(rng, year),
+        deadline=due,
     )
 
 
@@ -103,35 +114,51 @@ def outcome(rng: random.Random, year: int) -> str:
     return rng.choices([name for name, _ in weights], [share for _, share in weights])[0]
 
 
-def progress(rng: random.Random, task: RegistrationBody, result: str) -> tuple[ProgressBody, ...]:
-    """The reports of one approved task whose final status is ``result`` (or none)."""
+def progress(
+    rng: random.Random, task: RegistrationBody, result: str, approved: date
+) -> tuple[Reported, ...]:
+    """The reports of one approved task whose final status is ``result`` (or none), from two
+    weeks after its approval ``approved``."""
     if result == "none":
         return ()
     final = ProgressStatus(result)
-    start = date(task.year, 2, 15)
-    span = (task.deadline - start).days
-    count = rng.randint(1, 3)
-    offsets = sorted(rng.sample(range(span + 1), count))
-    if final is ProgressStatus.completed:
-        offsets[-1] = max(offsets[-1], span - rng.randint(0, 20))
+    year_end = date(task.year, 12, 27)
+    start = approved + timedelta(days=14)
+    late = (
+        final is ProgressStatus.completed and task.deadline.month < 12 and rng.random() < LATE_SHARE
+    )
+    if late:
+        last = draw_day(rng, task.deadline + timedelta(days=7), task.deadline + timedelta(days=75))
+    elif final is ProgressStatus.completed:
+        last = draw_day(rng, task.deadline - timedelta(days=25), min(task.deadline, year_end))
+    else:
+        last = draw_day(rng, min(task.deadline, year_end) - timedelta(days=40),
+                        min(task.deadline, year_end))  # fmt: skip
+    earlier = working_days(start, last - timedelta(days=20))
+    count = min(rng.randint(0, 2), len(earlier))
+    days = [*sorted(rng.sample(earlier, count)), last]
     shares = {t.metric: _final_share(rng, t, final) for t in task.targets}
     reports = []
-    for number, offset in enumerate(offsets, start=1):
-        last = number == count
-        status = final if last else ProgressStatus.in_progress
+    for number, day in enumerate(days, start=1):
+        is_last = number == len(days)
+        status = final if is_last else ProgressStatus.in_progress
         actuals = tuple(
-            Actual(metric=t.metric, value=_value(rng, t, shares[t.metric], number / count, last))
+            Actual(
+                metric=t.metric,
+                value=_value(rng, t, shares[t.metric], number / len(days), is_last),
+            )
             for t in task.targets
         )
-        reports.append(
-            ProgressBody(
-                reported_at=start + timedelta(days=offset),
-                actuals=actuals,
-                status=status,
-                note=NOTES[status],
-            )
-        )
+        note = LATE_NOTE if is_last and late else NOTES[status]
+        body = ProgressBody(reported_at=day, actuals=actuals, status=status, note=note)
+        reports.append(Reported(at=entered(rng, day), body=body))
     return tuple(reports)
+
+
+def entered(rng: random.Random, reported: date) -> datetime:
+    """When a report of ``reported`` is entered: the next working day. Recorded the next
+    day, a report is never "after today" in whatever zone the services count days."""
+    return office_moment(rng, add_working_days(reported, 1))
 
 
 def _final_share(rng: random.Random, target: Target, final: ProgressStatus) -> float:

@@ -1,34 +1,49 @@
-"""Load the demo data set through the three services' public HTTP APIs, as the people of the
-programme would send it: the office publishes each year's roster; leaders register; the
-Standing Committee returns some registrations for revision and their registrants amend them;
-a few leaders withdraw a registration; the committee approves the year's tasks under one
-decision number (``POST /decisions``) and rejects a few one by one; leaders report progress
-and self-assess; in a year the demo closes, the committee evaluates every approved task and
-closes the year.
+"""Load the demo data set through the services' public HTTP APIs: the requests of plan.py,
+phase by phase, as an admin importing the records of the past (each with its own date in
+``Recorded-At``), then ``GET /reports/{year}`` until its counts match.
 
-The loader is safe to re-run: every registration, amendment and progress report carries a
-fixed ``Idempotency-Key`` (``demo-2024-0042``, ``-a``, ``-p1``...), so the services write
-nothing twice, and a ``409`` on a step already done (a decision, an evaluation, a closed
-year) counts as done. Finally it reads ``GET /reports/{year}`` until its counts match.
+The first request of the first year, ``PUT /committees/{year}``, tells what the services
+implement: a ``404``/``405`` means contract 1.2 is not there, and the loader goes on with
+what contract 1.1 allows (see plan.py), saying in the summary what it left out and what
+the full demo needs.
+
+Safe to rerun: every write carries its ``Idempotency-Key``; where services without 1.2 do
+not replay an answer, a ``409`` on a step already done (a decision, an evaluation, a closed
+year) counts as done, and a batch of approvals sends only what is still pending.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import httpx
 
-from deploy.demo.cycle import DECIDED_BY, REFERENCES
-from deploy.demo.dataset import build_dataset
-from deploy.demo.models import Dataset, DemoTask
-from deploy.demo.summary import DemoLoadError, LoadSummary, YearSummary
+from deploy.demo.dataset import YEARS, build_dataset
+from deploy.demo.models import Dataset, Year
+from deploy.demo.plan import CONTRACT_1_1, CONTRACT_1_2, Features, Request, resolve, year_plan
+from deploy.demo.summary import DemoLoadError, LoadSummary, YearSummary, year_summary
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-BATCH = 500
+
+NEEDS_1_2 = (
+    "The full demo needs contract 1.2: PUT /committees/{year}; PUT /roster/{year} with "
+    "managed_by, email and replaces; POST /tasks and PUT /tasks/{id} with continues; the "
+    "admin's Recorded-At header on every write; an Idempotency-Key replayed on every write "
+    "(PUT /roster and PUT /committees included)."
+)
+
+
+def missing_1_2(first: Year, status: int) -> str:
+    return (
+        f"these services do not implement contract 1.2 (PUT /committees/{first.year} "
+        f"answered {status}): loaded what contract 1.1 allows - no committees (the root "
+        "decides every task), no managed_by, email or replaces on the rosters and no roster "
+        "replaced in December, no continues, no Recorded-At (every event carries the time it "
+        f"was loaded, so as_of and on-time follow the load, not the records). {NEEDS_1_2}"
+    )
 
 
 async def load(
@@ -36,7 +51,7 @@ async def load(
     approval_url: str,
     reporting_url: str,
     *,
-    years: Iterable[int] = (2023, 2024),
+    years: Iterable[int] = YEARS,
     client: httpx.AsyncClient | None = None,
     concurrency: int = 8,
     token: str | None = None,
@@ -47,16 +62,19 @@ async def load(
     """Load ``years`` of the demo data set (or of ``dataset``) and summarise what was loaded.
 
     ``token`` is sent as ``Authorization: Bearer``: an admin's, who acts for every leader and
-    for the committee (the events record the admin as their actor). Raises
-    :class:`DemoLoadError` on any unexpected answer."""
-    wanted = tuple(sorted(set(years)))
-    data = dataset if dataset is not None else build_dataset(years=wanted)
-    urls = (registration_url.rstrip("/"), approval_url.rstrip("/"), reporting_url.rstrip("/"))
+    every committee and imports the records with their dates (the events record the admin
+    as their actor). Raises :class:`DemoLoadError` on any unexpected answer."""
+    data = dataset if dataset is not None else build_dataset(years=tuple(years))
+    urls = {
+        "registration": registration_url.rstrip("/"),
+        "approval": approval_url.rstrip("/"),
+        "reporting": reporting_url.rstrip("/"),
+    }
     own = client is None
     http = client or httpx.AsyncClient(timeout=30.0)
     try:
         loader = _Loader(http, urls, concurrency, token, wait_timeout, poll_interval)
-        return await loader.run(data, wanted)
+        return await loader.run(data)
     finally:
         if own:
             await http.aclose()
@@ -66,82 +84,88 @@ class _Loader:
     def __init__(
         self,
         client: httpx.AsyncClient,
-        urls: tuple[str, str, str],
+        urls: Mapping[str, str],
         concurrency: int,
         token: str | None,
         timeout: float,
         poll_interval: float,
     ) -> None:
         self.client = client
-        self.registration, self.approval, self.reporting = urls
+        self.urls = urls
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
-        self.token = token
+        self.auth = {"Authorization": f"Bearer {token}"} if token else {}
         self.timeout = timeout
         self.poll = poll_interval
+        self.ids: dict[str, str] = {}
 
-    async def run(self, data: Dataset, years: tuple[int, ...]) -> LoadSummary:
+    async def run(self, data: Dataset) -> LoadSummary:
+        features, notices = await self._detect(data.years[0])
         summaries = []
-        for year in years:
-            tasks = list(data.for_year(year))
-            if year in data.rosters:
-                await self._roster(year, data.rosters[year].json_body())
-            registered: list[str] = await self._each(self._register, tasks)
-            ids = dict(zip((t.key for t in tasks), registered, strict=True))
-            await self._year(year, tasks, ids)
-            if year in data.closed:
-                await self._close(year)
-            summaries.append(await self._summarise(year, tasks, year in data.closed))
-        return LoadSummary(years=tuple(summaries))
+        for year in data.years:
+            phases = year_plan(year, features)
+            for phase in phases:
+                if phase.name == "committees" and year is data.years[0]:
+                    continue  # sent by _detect
+                await self._phase(phase.chains)
+            summaries.append(await self._summarise(year, features))
+        return LoadSummary(years=tuple(summaries), notices=tuple(notices))
 
-    async def _year(self, year: int, tasks: list[DemoTask], ids: dict[str, str]) -> None:
-        """What follows the registrations: returns and amendments, withdrawals, the
-        decisions, then progress, self-assessments and evaluations."""
+    async def _detect(self, first: Year) -> tuple[Features, list[str]]:
+        """Send the first year's committees: answered, the services speak contract 1.2; a
+        404 or 405 (no such route), they do not."""
+        [phase, *_] = year_plan(first, CONTRACT_1_2)
+        [[request]] = phase.chains
+        response = await self._send(request, accept=(*request.accept, 404, 405))
+        if response.status_code in (404, 405):
+            notice = missing_1_2(first, response.status_code)
+            log.warning("%s", notice)
+            return CONTRACT_1_1, [notice]
+        return CONTRACT_1_2, []
 
-        def each(
-            step: Callable[[DemoTask, str], Coroutine[Any, Any, None]],
-        ) -> Callable[[DemoTask], Coroutine[Any, Any, None]]:
-            return lambda task: step(task, ids[task.key])
-
-        await self._each(each(self._revise), [t for t in tasks if t.returned])
-        await self._each(each(self._withdraw), [t for t in tasks if t.withdrawal])
-        await self._approve_all(year, [ids[t.key] for t in tasks if t.approved])
-        await self._each(each(self._reject), [t for t in tasks if t.rejected])
-        await self._each(each(self._follow_up), [t for t in tasks if t.approved])
-
-    async def _each(
-        self, step: Callable[[DemoTask], Coroutine[Any, Any, T]], tasks: list[DemoTask]
-    ) -> list[T]:
-        """``step`` for every task (the semaphore bounds the requests in flight); the first
-        failure cancels the rest and is raised as itself, not as an exception group."""
+    async def _phase(self, chains: tuple[tuple[Request, ...], ...]) -> None:
+        """Every chain at once (the semaphore bounds the requests in flight), each in order;
+        the first failure cancels the rest and is raised as itself."""
         try:
             async with asyncio.TaskGroup() as group:
-                running = [group.create_task(step(task)) for task in tasks]
+                for chain in chains:
+                    group.create_task(self._chain(chain))
         except ExceptionGroup as failures:
             first = _first(failures)
             raise first from first.__cause__
-        return [job.result() for job in running]
+
+    async def _chain(self, chain: tuple[Request, ...]) -> None:
+        for request in chain:
+            response = await self._send(request)
+            if request.registers is not None:
+                self.ids[request.registers] = str(response.json()["task_id"])
+            if request.batch and response.status_code == 409:
+                await self._rest_of_batch(request)
 
     async def _send(
+        self, request: Request, *, accept: tuple[int, ...] | None = None
+    ) -> httpx.Response:
+        try:
+            path, body = resolve(request, self.ids)
+        except KeyError as error:
+            raise DemoLoadError(f"{request.what}: task {error} was never registered") from error
+        url = f"{self.urls[request.service]}{path}"
+        codes = accept or (*request.accept, *((409,) if request.batch else ()))
+        return await self._http(request.method, url, request.what, request.headers(), body, codes)
+
+    async def _http(
         self,
         method: str,
         url: str,
         what: str,
-        correlation: str,
-        *,
-        body: Any = None,
+        headers: Mapping[str, str],
+        body: Any,
+        accept: tuple[int, ...],
         params: Mapping[str, Any] | None = None,
-        key: str | None = None,
-        accept: tuple[int, ...] = (200, 201),
     ) -> httpx.Response:
-        headers = {"X-Correlation-ID": correlation}
-        if key is not None:
-            headers["Idempotency-Key"] = key
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
         try:
             async with self.semaphore:
                 response = await self.client.request(
-                    method, url, json=body, params=params, headers=headers
+                    method, url, json=body, params=params, headers={**headers, **self.auth}
                 )
         except httpx.HTTPError as error:
             raise DemoLoadError(f"{what}: {method} {url} failed: {error!r}") from error
@@ -151,152 +175,36 @@ class _Loader:
             )
         return response
 
-    async def _roster(self, year: int, body: dict[str, Any]) -> None:
-        url = f"{self.registration}/roster/{year}"
-        # 409: the year is closed already (a re-run)
-        await self._send(
-            "PUT", url, f"roster {year}", f"demo-roster-{year}", body=body, accept=(200, 409)
-        )
-
-    async def _register(self, task: DemoTask) -> str:
-        response = await self._send(
-            "POST",
-            f"{self.registration}/tasks",
-            _describe(task),
-            task.key,
-            body=task.registration.json_body(),
-            key=task.key,
-        )
-        return str(response.json()["task_id"])
-
-    async def _revise(self, task: DemoTask, task_id: str) -> None:
-        """The committee returns the registration; its registrant amends it."""
-        assert task.returned is not None
-        assert task.amendment is not None
-        url = f"{self.approval}/tasks/{task_id}/decision"
-        await self._send(
-            "POST",
-            url,
-            _describe(task),
-            task.key,
-            body=task.returned.json_body(),
-            accept=(200, 409),
-        )
-        await self._send(
-            "PUT",
-            f"{self.registration}/tasks/{task_id}",
-            _describe(task),
-            task.key,
-            body=task.amendment.json_body(),
-            key=f"{task.key}-a",
-        )
-
-    async def _withdraw(self, task: DemoTask, task_id: str) -> None:
-        url = f"{self.registration}/tasks/{task_id}/withdrawal"
-        body = {"reason": task.withdrawal}
-        await self._send("POST", url, _describe(task), task.key, body=body, key=f"{task.key}-w")
-
-    async def _approve_all(self, year: int, task_ids: list[str]) -> None:
-        """The year's approvals under one decision number, for the tasks still pending."""
-        pending = await self._send(
+    async def _rest_of_batch(self, request: Request) -> None:
+        """A batch answered 409 (services that do not replay it): some of its tasks are
+        decided already; decide those still pending, under the same decision."""
+        _, body = resolve(request, self.ids)
+        year = request.key.split("-")[1]
+        pending = await self._http(
             "GET",
-            f"{self.approval}/approvals/pending",
+            f"{self.urls['approval']}/approvals/pending",
             f"pending {year}",
-            f"demo-pending-{year}",
+            {"X-Correlation-ID": f"{request.key}-pending"},
+            None,
+            (200,),
             params={"year": year},
         )
         waiting = {item["task_id"] for item in pending.json()}
-        todo = [task_id for task_id in task_ids if task_id in waiting]
-        for start in range(0, len(todo), BATCH):
-            body = {
-                "task_ids": todo[start : start + BATCH],
-                "decision": "approve",
-                "decided_by": DECIDED_BY,
-                "reference": REFERENCES.get(year),
-                "note": f"Approved for {year} under Project No. 02-DA/TU.",
-            }
-            await self._send(
-                "POST",
-                f"{self.approval}/decisions",
-                f"approvals {year}",
-                f"demo-approve-{year}",
-                body=body,
-            )
+        rest = [task_id for task_id in body["task_ids"] if task_id in waiting]
+        if rest:
+            headers = {**request.headers(), "Idempotency-Key": f"{request.key}-rest{len(rest)}"}
+            url = f"{self.urls['approval']}{request.path}"
+            await self._http("POST", url, request.what, headers, {**body, "task_ids": rest}, (200,))
 
-    async def _reject(self, task: DemoTask, task_id: str) -> None:
-        assert task.decision is not None
-        url = f"{self.approval}/tasks/{task_id}/decision"
-        await self._send(
-            "POST",
-            url,
-            _describe(task),
-            task.key,
-            body=task.decision.json_body(),
-            accept=(200, 409),
-        )
-
-    async def _follow_up(self, task: DemoTask, task_id: str) -> None:
-        """Progress reports, the self-assessment and the committee's evaluation, in order."""
-        registration = f"{self.registration}/tasks/{task_id}"
-        for index, report in enumerate(task.progress):
-            await self._send(
-                "POST",
-                f"{registration}/progress",
-                _describe(task),
-                task.key,
-                body=report.json_body(),
-                key=task.progress_key(index),
-            )
-        if task.self_assessment is not None:
-            await self._send(
-                "POST",
-                f"{registration}/self-assessment",
-                _describe(task),
-                task.key,
-                body=task.self_assessment.json_body(),
-                key=f"{task.key}-s",
-            )
-        if task.evaluation is not None:
-            url = f"{self.approval}/tasks/{task_id}/evaluation"
-            await self._send(
-                "POST",
-                url,
-                _describe(task),
-                task.key,
-                body=task.evaluation.json_body(),
-                accept=(201, 409),
-            )
-
-    async def _close(self, year: int) -> None:
-        body = {"decided_by": DECIDED_BY, "reference": f"Conclusion on the {year} programme"}
-        url = f"{self.approval}/years/{year}/closure"
-        await self._send(
-            "POST", url, f"closing {year}", f"demo-close-{year}", body=body, accept=(201, 409)
-        )
-
-    async def _summarise(self, year: int, tasks: list[DemoTask], closed: bool) -> YearSummary:
-        approved = [task for task in tasks if task.approved]
+    async def _summarise(self, year: Year, features: Features) -> YearSummary:
         expected = {
-            "approved": len(approved),
-            "rejected": sum(task.rejected for task in tasks),
-            "withdrawn": sum(task.withdrawal is not None for task in tasks),
-            "reported": sum(1 for task in approved if task.progress),
+            "approved": len(year.approved()),
+            "rejected": sum(task.rejected for task in year.tasks),
+            "withdrawn": sum(task.withdrawal is not None for task in year.tasks),
+            "reported": sum(1 for task in year.approved() if task.progress),
         }
-        report, matches = await self._await_report(year, expected)
-        return YearSummary(
-            year=year,
-            registered=len(tasks),
-            approved=len(approved),
-            rejected=expected["rejected"],
-            withdrawn=expected["withdrawn"],
-            returned=sum(task.returned is not None for task in tasks),
-            progress_reports=sum(len(task.progress) for task in approved),
-            evaluated=sum(task.evaluation is not None for task in tasks),
-            leaders=len({task.registration.registrant.id for task in approved}),
-            closed=closed,
-            report=report,
-            report_matches=matches,
-        )
+        report, matches = await self._await_report(year.year, expected)
+        return year_summary(year, report, matches, features)
 
     async def _await_report(
         self, year: int, expected: Mapping[str, int]
@@ -308,18 +216,23 @@ class _Loader:
         last: tuple[int, ...] | None = None
         since = loop.time()
         while True:
-            response = await self._send(
-                "GET", f"{self.reporting}/reports/{year}", f"report {year}", f"demo-report-{year}"
+            response = await self._http(
+                "GET",
+                f"{self.urls['reporting']}/reports/{year}",
+                f"report {year}",
+                {"X-Correlation-ID": f"demo-report-{year}"},
+                None,
+                (200,),
             )
             report: dict[str, Any] = response.json()
-            counts = _counts(report)
-            if counts == tuple(expected.values()):
+            found = _counts(report)
+            if found == tuple(expected.values()):
                 return report, True
-            if counts != last:
-                last, since = counts, loop.time()
+            if found != last:
+                last, since = found, loop.time()
             now = loop.time()
-            if (now - since >= settle and counts[0] > 0) or now >= deadline:
-                log.warning("report %s: counts %s, expected %s", year, counts, dict(expected))
+            if (now - since >= settle and found[0] > 0) or now >= deadline:
+                log.warning("report %s: counts %s, expected %s", year, found, dict(expected))
                 return report, False
             await asyncio.sleep(self.poll)
 
@@ -327,11 +240,6 @@ class _Loader:
 def _first(group: BaseExceptionGroup[Exception]) -> Exception:
     first = group.exceptions[0]
     return _first(first) if isinstance(first, BaseExceptionGroup) else first
-
-
-def _describe(task: DemoTask) -> str:
-    body = task.registration
-    return f"task {task.key} ({body.title[:80]!r}, {body.registrant.name}, {body.year})"
 
 
 def _counts(report: Mapping[str, Any]) -> tuple[int, int, int, int]:

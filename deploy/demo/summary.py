@@ -1,10 +1,16 @@
-"""What the demo loader returns, and how the command line prints it."""
+"""What the loader returns, and how the command line prints it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from deploy.demo.places import PROVINCE, PROVINCE_NAME
+
+if TYPE_CHECKING:
+    from deploy.demo.models import Year
+    from deploy.demo.plan import Features
 
 
 class DemoLoadError(RuntimeError):
@@ -13,7 +19,7 @@ class DemoLoadError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class YearSummary:
-    """What the loader sent for one year, and the provincial report it read back."""
+    """What the loader sent for one year, and the report it read back."""
 
     year: int
     registered: int
@@ -21,19 +27,28 @@ class YearSummary:
     rejected: int
     progress_reports: int
     leaders: int  # distinct registrants with at least one approved task
+    province_approved: int = 0  # approved by the Provincial Standing Committee
+    province_leaders: int = 0
+    district_committees: int = 0  # district committees that approved tasks
     withdrawn: int = 0
     returned: int = 0
     evaluated: int = 0
     closed: bool = False
+    dated: bool = False  # sent with each record's own date (Recorded-At)
     report: Mapping[str, Any] = field(default_factory=dict)  # GET /reports/{year}
     report_matches: bool = False  # the report counts every approval, rejection and report
 
     def line(self) -> str:
+        districts = self.approved - self.province_approved
         text = (
             f"{self.year}: {self.registered} registered, {self.returned} returned and amended, "
-            f"{self.withdrawn} withdrawn, {self.approved} approved by {self.leaders} leaders, "
-            f"{self.rejected} rejected, {self.progress_reports} progress reports, "
-            f"{self.evaluated} evaluated" + (", closed" if self.closed else "")
+            f"{self.withdrawn} withdrawn, {self.approved} approved ({PROVINCE_NAME}: "
+            f"{self.province_approved} approved by {self.province_leaders} leaders; "
+            f"{self.district_committees} district committees: {districts} approved by "
+            f"{self.leaders - self.province_leaders} leaders), {self.rejected} rejected, "
+            f"{self.progress_reports} progress reports, {self.evaluated} evaluated"
+            + (", closed" if self.closed else "")
+            + ("" if self.dated else " (dated as loaded)")
         )
         return f"{text}; report: {_report_text(self.report, self.report_matches)}"
 
@@ -41,6 +56,7 @@ class YearSummary:
 @dataclass(frozen=True, slots=True)
 class LoadSummary:
     years: tuple[YearSummary, ...]
+    notices: tuple[str, ...] = ()  # what the services lacked, and what was left out
 
     def year(self, year: int) -> YearSummary:
         for summary in self.years:
@@ -49,7 +65,32 @@ class LoadSummary:
         raise KeyError(year)
 
     def text(self) -> str:
-        return "\n".join(summary.line() for summary in self.years)
+        notes = [f"NOTE: {notice}" for notice in self.notices]
+        return "\n".join([*notes, *(summary.line() for summary in self.years)])
+
+
+def year_summary(
+    year: Year, report: Mapping[str, Any], matches: bool, features: Features
+) -> YearSummary:
+    approved = year.approved()
+    return YearSummary(
+        year=year.year,
+        registered=len(year.tasks),
+        approved=len(approved),
+        rejected=sum(task.rejected for task in year.tasks),
+        withdrawn=sum(task.withdrawal is not None for task in year.tasks),
+        returned=sum(task.returned is not None for task in year.tasks),
+        progress_reports=sum(len(task.progress) for task in approved),
+        evaluated=sum(task.evaluation is not None for task in year.tasks),
+        leaders=len(year.approved_leaders()),
+        province_approved=len(year.approved(PROVINCE)),
+        province_leaders=len(year.approved_leaders(PROVINCE)),
+        district_committees=len({task.managed_by for task in approved} - {PROVINCE}),
+        closed=year.closure is not None,
+        dated=features.recorded_at,
+        report=report,
+        report_matches=matches,
+    )
 
 
 def _report_text(report: Mapping[str, Any], matches: bool) -> str:
@@ -62,7 +103,11 @@ def _report_text(report: Mapping[str, Any], matches: bool) -> str:
     text = (
         f"{tasks.get('registered', '?')} registered, {tasks.get('approved', '?')} approved "
         f"({registrants.get('approved', '?')} leaders), {tasks.get('rejected', '?')} rejected, "
-        f"{progress.get('completed', '?')} completed, {progress.get('at_risk', '?')} at risk, "
+        f"{progress.get('completed', '?')} completed ({progress.get('completed_late', '?')} "
+        f"late), {progress.get('at_risk', '?')} at risk, "
         f"targets met {targets.get('met', '?')}/{targets.get('total', '?')}"
     )
+    for row in report.get("by_committee") or ():
+        if row.get("code") == PROVINCE:
+            text += f"; {PROVINCE}: {row.get('approved', '?')} approved"
     return text if matches else f"{text} (still catching up, or other data in the store)"

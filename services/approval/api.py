@@ -1,5 +1,5 @@
-"""Approval's HTTP API: the Standing Committee's queue, its decisions (one task or many under
-one decision number), its evaluations, and the closing of a year."""
+"""Approval's HTTP API: a committee's queue, its decisions (one task or many under one
+decision number), its evaluations, and the closing of a year."""
 
 from __future__ import annotations
 
@@ -8,48 +8,36 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from shared.domain.events import Category
-from shared.domain.lifecycle import Command, TaskStatus
+from shared.domain.lifecycle import Command, committee_of, in_scope, reading_scope
 from shared.domain.people import Actor, Role, key
-from shared.domain.programme import close_year
-from shared.domain.refusals import Conflict, Forbidden, NotFound
-from shared.edge.bodies import IdempotencyKey, Identifier, TaskId, Year, context, idempotent
+from shared.domain.programme import CloseYear
+from shared.edge.bodies import IdempotencyKey, Identifier, TaskId, Year
 from shared.edge.http import answers
-from shared.edge.runtime import Runtime
-from shared.edge.views import TaskView, task_view
-from shared.log.store import TaskStore, execute
+from shared.edge.views import TaskView
+from shared.edge.writer import Writer
 
 from .bodies import BatchBody, Closed, ClosureBody, Decided, DecisionBody, EvaluationBody
 
-SOURCE = "/breakthrough/approval"
 
-
-def routes(runtime: Runtime, store: TaskStore) -> APIRouter:
+def routes(writer: Writer) -> APIRouter:
     router = APIRouter(tags=["approval"])
+    runtime, store = writer.runtime, writer.store
     # defaults, not annotations: annotations are strings here, resolved at module level
     approver = Depends(runtime.requires(Role.approver))
     readers = Depends(runtime.requires(Role.approver, Role.viewer))
     admin = Depends(runtime.requires(Role.admin))
-    keys, clock = runtime.keys, runtime.clock
 
-    async def carry_out(
+    async def decided(
         request: Request,
         actor: Actor,
         commands: list[tuple[str, Command]],
         given_key: str | None,
         body: DecisionBody | BatchBody | EvaluationBody,
     ) -> list[Decided]:
-        route = f"{request.method} {request.scope['route'].path}"
-        task = commands[0][0] if len(commands) == 1 else ""
-        answers_ = await execute(
-            store,
-            commands,
-            context(request, actor, clock, SOURCE),
-            request=idempotent(keys, actor, route, task, given_key, body),
-        )
-        request.state.event_id = answers_[0].event_id
+        done = await writer.write(request, actor, commands, given_key, body)
         return [
             Decided(task_id=a.task_id, status=a.status, event_id=a.event_id, position=a.position)
-            for a in answers_
+            for a in done
         ]
 
     @router.get("/approvals/pending", response_model=list[TaskView], responses=answers(403))
@@ -60,18 +48,24 @@ def routes(runtime: Runtime, store: TaskStore) -> APIRouter:
         actor: Actor = readers,
     ) -> list[TaskView]:
         """The year's registrations waiting for a decision, oldest first (not those returned
-        for revision, withdrawn or decided)."""
-        scope = actor.unit_scope
-        if scope is not None and unit is not None and key(unit) != scope:
-            raise Forbidden("you see your own unit's tasks only", code="other_unit")
-        wanted = scope or (key(unit) if unit else None)
-        return [
-            task_view(loaded)
-            for loaded in await store.pending(year)
-            if loaded.state is not None
-            and (wanted is None or key(loaded.state.unit.code) == wanted)
-            and (category is None or loaded.state.category is category)
-        ]
+        for revision, withdrawn or decided): an approver's, those their committee manages; a
+        viewer's, those within their unit or committee, if their identity carries one."""
+        state = await store.year(year)
+        unit, _ = reading_scope(actor, unit, None, state)
+        deciding = actor.holds(Role.approver) and not actor.admin
+        shown = []
+        for stored in await store.pending(year):
+            task = stored.state
+            if deciding and state.owner(task.managed_by) != committee_of(actor, state):
+                continue
+            if not in_scope(actor, task, state):
+                continue
+            if unit is not None and key(task.unit.code) != unit:
+                continue
+            if category is not None and task.category is not category:
+                continue
+            shown.append(writer.view(stored, actor, state))
+        return shown
 
     @router.post(
         "/tasks/{task_id}/decision", response_model=Decided, responses=answers(403, 404, 409)
@@ -84,10 +78,8 @@ def routes(runtime: Runtime, store: TaskStore) -> APIRouter:
         actor: Actor = approver,
     ) -> Decided:
         """Approve, reject, or return for revision a pending task."""
-        [decided] = await carry_out(
-            request, actor, [(task_id, body.command())], idempotency_key, body
-        )
-        return decided
+        [done] = await decided(request, actor, [(task_id, body.command())], idempotency_key, body)
+        return done
 
     @router.post("/decisions", response_model=list[Decided], responses=answers(403, 404, 409))
     async def decide_many(
@@ -96,11 +88,11 @@ def routes(runtime: Runtime, store: TaskStore) -> APIRouter:
         idempotency_key: IdempotencyKey = None,
         actor: Actor = approver,
     ) -> list[Decided]:
-        """Approve or reject many pending tasks at once, all or nothing: one event per task."""
+        """Approve or reject many pending tasks at once, all or nothing: one event per task.
+        With an Idempotency-Key, a batch sent again answers its first answer."""
         command = body.command()
-        await _check_batch(store, body.task_ids, actor)
         commands: list[tuple[str, Command]] = [(task_id, command) for task_id in body.task_ids]
-        return await carry_out(request, actor, commands, idempotency_key, body)
+        return await decided(request, actor, commands, idempotency_key, body)
 
     @router.post(
         "/tasks/{task_id}/evaluation",
@@ -116,47 +108,25 @@ def routes(runtime: Runtime, store: TaskStore) -> APIRouter:
         actor: Actor = approver,
     ) -> Decided:
         """Rate an approved (or self-assessed) task on the four levels, once."""
-        [decided] = await carry_out(
-            request, actor, [(task_id, body.command())], idempotency_key, body
-        )
-        return decided
+        [done] = await decided(request, actor, [(task_id, body.command())], idempotency_key, body)
+        return done
 
     @router.post(
         "/years/{year}/closure", status_code=201, response_model=Closed, responses=answers(403, 409)
     )
     async def close(
-        year: Year, body: ClosureBody, request: Request, actor: Actor = admin
+        year: Year,
+        body: ClosureBody,
+        request: Request,
+        idempotency_key: IdempotencyKey = None,
+        actor: Actor = admin,
     ) -> Closed:
-        """Close the year: from then on nothing of it is written, and its reports are final."""
-        closed = await store.closed(year)
-        event = close_year(
-            year, closed, body.decided_by, body.reference, context(request, actor, clock, SOURCE)
+        """Close the year: from then on nothing of it is written, and its reports are final.
+        With an Idempotency-Key, a closure sent again answers its first answer."""
+        command = CloseYear(body.decided_by, body.reference or None)
+        event_id, position = await writer.program(
+            request, actor, year, command, idempotency_key, body
         )
-        position = await store.close_year(event)
-        request.state.event_id = event.id
-        return Closed(year=year, event_id=event.id, position=position)
+        return Closed(year=year, event_id=event_id, position=position)
 
     return router
-
-
-async def _check_batch(store: TaskStore, task_ids: list[str], actor: Actor) -> None:
-    """Name every task of a batch that stops it (the commit checks again, atomically)."""
-    loaded = await store.load(task_ids)
-    unknown = [x.task_id for x in loaded if x.state is None]
-    if unknown:
-        raise NotFound(f"no such task: {', '.join(unknown)}", code="not_found", tasks=unknown)
-    own = [x.task_id for x in loaded if x.state and actor.is_person(x.state.registrant.id)]
-    if own:
-        raise Forbidden(
-            f"you registered these tasks yourself: {', '.join(own)}", code="own_task", tasks=own
-        )
-    undecidable = [
-        f"{x.task_id} ({x.state.stage})"
-        for x in loaded
-        if x.state is not None and x.state.status is not TaskStatus.pending
-    ]
-    if undecidable:
-        raise Conflict(
-            f"only pending tasks can be decided; not: {', '.join(undecidable)}",
-            code="wrong_state",
-        )

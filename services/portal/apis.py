@@ -49,9 +49,16 @@ class SignedOut(ApiError):
 
 
 class Unavailable(ApiError):
-    def __init__(self, service: str, reason: str) -> None:
+    """The service could not be reached, or answered 5xx (``problems``: what it said)."""
+
+    def __init__(self, service: str, reason: str, problems: list[Problem] | None = None) -> None:
         super().__init__(f"{service}: {reason}")
         self.service = service
+        self.problems = problems or []
+
+    @property
+    def codes(self) -> list[str]:
+        return [problem.type for problem in self.problems]
 
 
 def problems_of(answer: httpx.Response) -> list[Problem]:
@@ -80,18 +87,32 @@ class Service:
         self.headers = headers
 
     async def send(
-        self, method: str, path: str, *, json: Any = None, params: Query | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Query | None = None,
+        key: str | None = None,
     ) -> Any:
-        answer = await self._request(method, path, json=json, params=params)
+        """The answer's JSON; ``key``: the write's ``Idempotency-Key`` (a form's own)."""
+        answer = await self._request(method, path, json=json, params=params, key=key)
         return answer.json() if answer.content else None
 
     async def _request(
-        self, method: str, path: str, *, json: Any = None, params: Query | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Query | None = None,
+        key: str | None = None,
     ) -> httpx.Response:
         query = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
+        headers = self.headers if key is None else {**self.headers, "Idempotency-Key": key}
         try:
             answer = await self.http.request(
-                method, self.base + path, json=json, params=query, headers=self.headers
+                method, self.base + path, json=json, params=query, headers=headers
             )
         except httpx.HTTPError as error:
             raise Unavailable(self.name, type(error).__name__) from error
@@ -102,7 +123,7 @@ class Service:
         if answer.status_code == 401:
             raise SignedOut(answer.text[:200])
         if answer.status_code >= 500 and answer.status_code != 504:
-            raise Unavailable(self.name, f"HTTP {answer.status_code}")
+            raise Unavailable(self.name, f"HTTP {answer.status_code}", problems_of(answer))
         if answer.status_code >= 400:
             raise Refused(answer.status_code, problems_of(answer))
 

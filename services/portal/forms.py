@@ -8,6 +8,8 @@ Messages are in the reader's language; an error's field name is the form's input
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -16,14 +18,25 @@ from .i18n import Translator, parse_day
 from .refusals import place
 
 MAX_QUANTITY = 1e15
+KEY_FIELD = "idempotency_key"
+_KEY = re.compile(r"[A-Za-z0-9_-]{16,100}")
 
 
 class Form:
-    def __init__(self, values: Mapping[str, str], t: Translator) -> None:
+    """``key`` is the form's idempotency key: made when the form is first shown, sent
+    with it (a hidden field), kept when it is shown again, and passed to the services as
+    ``Idempotency-Key``: the same form sent twice is one write. ``restored``: the values
+    were kept while the person signed in again, and have not been sent."""
+
+    def __init__(self, values: Mapping[str, str], t: Translator, *, restored: bool = False) -> None:
         self.values = {name: str(value) for name, value in values.items()}
         self.t = t
         self.errors: dict[str, str] = {}
         self.general: list[str] = []
+        self.restored = restored
+        given = self.values.get(KEY_FIELD, "")
+        self.key = given if _KEY.fullmatch(given) else secrets.token_urlsafe(24)
+        self.values[KEY_FIELD] = self.key
 
     @property
     def ok(self) -> bool:
@@ -35,8 +48,15 @@ class Form:
     def fail(self, name: str, key: str, **values: object) -> None:
         self.errors.setdefault(name, self.t(key, **values))
 
-    def text(self, name: str, *, limit: int, required: bool = True) -> str | None:
+    def text(
+        self, name: str, *, limit: int, required: bool = True, lines: bool = False
+    ) -> str | None:
+        """A text field; ``lines``: it may hold several lines (line feeds kept; the services
+        refuse a carriage return), else one (line breaks and tabs become spaces, as a long
+        title typed in a box that wraps is one line)."""
         value = self.get(name)
+        if not lines:
+            value = " ".join(value.split())
         if not value:
             if required:
                 self.fail(name, "error.required")

@@ -9,6 +9,7 @@ It also reads numbers as the reader types them (``parse_number``).
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from .messages import CATALOGS
+from .sessions import Person
 
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 DATE = "dd/MM/yyyy"
@@ -51,6 +53,18 @@ class Translator:
         key = f"{kind}.{text}"
         return self(key) if self.has(key) else text
 
+    def rating(self, assessment: object) -> str:
+        """The name of an assessment's rating (a task view's ``self_assessment`` or
+        ``evaluation``: an object with ``rating``, or none)."""
+        if isinstance(assessment, dict):
+            assessment = assessment.get("rating")
+        return self.label("rating", assessment)
+
+    def person(self, who: Person) -> str:
+        """How a signed-in person is named: their name, else their role (never an account
+        id)."""
+        return who.name or self.label("role", who.main_role())
+
     def number(self, value: object, pattern: str = SHOWN) -> str:
         if value is None or value == "":
             return ""
@@ -67,8 +81,15 @@ class Translator:
         return f"{shown} %" if shown else ""
 
     def date(self, value: object) -> str:
-        day = to_date(value)
+        """A day: a moment (a timestamp) is the day it was in the province's zone."""
+        day = self.day_of(value)
         return "" if day is None else format_date(day, DATE, locale=self.locale)
+
+    def day_of(self, value: object) -> dt.date | None:
+        moment = to_datetime(value) if _has_time(value) else None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(self.zone).date()
+        return to_date(value)
 
     def datetime(self, value: object) -> str:
         moment = to_datetime(value)
@@ -89,6 +110,10 @@ class Translator:
         if not value.is_finite():
             return None
         return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _has_time(value: object) -> bool:
+    return isinstance(value, datetime) or (isinstance(value, str) and "T" in value)
 
 
 def to_date(value: object) -> date | None:

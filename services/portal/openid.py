@@ -7,7 +7,9 @@ indicator, the services' ``OIDC_AUDIENCE``); the provider sends the browser back
 ``PUBLIC_URL/sign-in/callback`` with a code, which the portal exchanges (with the code
 verifier) for the tokens. The ID token is verified (signature by a published key, issuer,
 audience, expiry, nonce); the access token is then the person's bearer token for the
-services, which verify it themselves (``GET /me`` says who it stands for).
+services, which verify it themselves (``GET /me`` says who it stands for). While the
+session lives, the access token is renewed with the refresh token (``refresh``) shortly
+before it expires.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import base64
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import jwt
 
-from shared.edge.oidc_keys import ASYMMETRIC, IssuerKeys, ProviderUnavailable
+from shared.edge.oidc_claims import ProviderUnavailable
+from shared.edge.oidc_keys import ASYMMETRIC, IssuerKeys
 
 from .sessions import Login
 from .settings import PortalSettings
@@ -30,6 +34,30 @@ from .settings import PortalSettings
 
 class SignInFailed(Exception):
     """The sign-in cannot be completed; the message says why (no secret in it)."""
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What the token endpoint gave: the access token, a refresh token (if any), and when
+    the access token expires (seconds since the epoch, if the provider said)."""
+
+    access: str
+    refresh: str | None
+    expires: float | None
+
+
+def granted(tokens: Any, now: float | None = None) -> Granted:
+    if not isinstance(tokens, dict):
+        raise SignInFailed("the provider's answer is not a JSON object")
+    access = tokens.get("access_token")
+    if not isinstance(access, str) or not access:
+        raise SignInFailed("the provider gave no access token")
+    refresh = tokens.get("refresh_token")
+    lifetime = tokens.get("expires_in")
+    expires = None
+    if isinstance(lifetime, int | float) and not isinstance(lifetime, bool) and lifetime > 0:
+        expires = (now if now is not None else time.time()) + float(lifetime)
+    return Granted(access, refresh if isinstance(refresh, str) and refresh else None, expires)
 
 
 def challenge_of(verifier: str) -> str:
@@ -92,14 +120,28 @@ class Provider:
             query["resource"] = self.resource
         return f"{endpoint}?{urlencode(query)}"
 
-    async def exchange(self, code: str, login: Login) -> tuple[str, dict[str, Any]]:
-        """The access token and the verified ID token's claims for ``code``."""
+    async def exchange(self, code: str, login: Login) -> tuple[Granted, dict[str, Any]]:
+        """The tokens and the verified ID token's claims for ``code``."""
         form = {
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": self.redirect_uri,
             "code_verifier": login.verifier,
         }
+        tokens = await self._token(form, "the code")
+        claims = await self.verify_id_token(tokens.get("id_token"), login.nonce)
+        return granted(tokens), claims
+
+    async def refresh(self, refresh_token: str) -> Granted:
+        """New tokens for a refresh token (the provider may rotate it: the old one is then
+        spent); SignInFailed when the provider no longer takes it."""
+        tokens = await self._token(
+            {"grant_type": "refresh_token", "refresh_token": refresh_token}, "the refresh token"
+        )
+        renewed = granted(tokens)
+        return Granted(renewed.access, renewed.refresh or refresh_token, renewed.expires)
+
+    async def _token(self, form: dict[str, str], what: str) -> dict[str, Any]:
         if self.resource:
             form["resource"] = self.resource
         auth = None
@@ -114,14 +156,17 @@ class Provider:
             )
         except httpx.HTTPError as error:
             raise ProviderUnavailable("the provider's token endpoint") from error
+        if answer.status_code >= 500:
+            raise ProviderUnavailable(f"the provider's token endpoint ({answer.status_code})")
         if answer.status_code != 200:
-            raise SignInFailed(f"the provider refused the code ({answer.status_code})")
-        tokens = answer.json()
-        access = tokens.get("access_token")
-        if not isinstance(access, str) or not access:
-            raise SignInFailed("the provider gave no access token")
-        claims = await self.verify_id_token(tokens.get("id_token"), login.nonce)
-        return access, claims
+            raise SignInFailed(f"the provider refused {what} ({answer.status_code})")
+        try:
+            tokens = answer.json()
+        except ValueError as error:
+            raise SignInFailed("the provider's answer is not JSON") from error
+        if not isinstance(tokens, dict):
+            raise SignInFailed("the provider's answer is not a JSON object")
+        return tokens
 
     async def verify_id_token(self, token: object, nonce: str) -> dict[str, Any]:
         if not isinstance(token, str) or not token:

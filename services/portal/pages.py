@@ -23,16 +23,18 @@ from .sessions import Person, Session
 
 HERE = Path(__file__).parent
 FIRST_SHOWN_YEAR = 2015
-NAV: tuple[tuple[str, str, str], ...] = (
-    ("registrant", "/my/tasks", "nav.my_tasks"),
-    ("registrant", "/my/tasks/new", "nav.register"),
-    ("approver", "/secretariat/pending", "nav.pending"),
-    ("approver", "/secretariat/evaluations", "nav.evaluations"),
-    ("admin", "/secretariat/closure", "nav.closure"),
-    ("viewer", "/dashboard", "nav.dashboard"),
-    ("viewer", "/missing", "nav.missing"),
-    ("viewer", "/report", "nav.print"),
+NAV: tuple[tuple[str, str, str, str | None], ...] = (
+    ("registrant", "/my/tasks", "nav.my_tasks", None),
+    ("registrant", "/my/tasks/new", "nav.register", "register"),
+    ("approver", "/secretariat/pending", "nav.pending", None),
+    ("approver", "/secretariat/evaluations", "nav.evaluations", None),
+    ("admin", "/secretariat/closure", "nav.closure", None),
+    ("viewer", "/dashboard", "nav.dashboard", None),
+    ("viewer approver", "/missing", "nav.missing", None),
+    ("viewer", "/report", "nav.print", None),
 )
+"""(roles (any of them), path, label, what the year must allow the person: ``GET /years``'
+``allowed``)."""
 LANDINGS = (("approver", "/secretariat/pending"), ("registrant", "/my/tasks"))
 
 
@@ -60,13 +62,17 @@ def with_query(path: str, **query: object) -> str:
     return f"{path}?{urlencode(given)}" if given else path
 
 
-def allowed(who: Person, role: str) -> bool:
-    return "admin" in who.roles if role == "admin" else who.holds(role)
+def allowed(who: Person, roles: str) -> bool:
+    """Whether ``who`` holds one of ``roles`` (space separated; only an admin holds admin)."""
+    return any(
+        "admin" in who.roles if role == "admin" else who.holds(role) for role in roles.split()
+    )
 
 
 class Pages:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, *, token_links: bool = False) -> None:
         self.clock = clock
+        self.token_links = token_links
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.trim_blocks = True
         self.templates.env.lstrip_blocks = True
@@ -89,10 +95,12 @@ class Pages:
         session = session_of(request)
         year = context.pop("year", None) or self.year(request)
         who = session.who if session.signed_in else None
+        programme = context.get("programme") or {}
+        may = programme.get("allowed") or []
         nav = [
             (path, key, request.url.path == path)
-            for role, path, key in NAV
-            if who is not None and allowed(who, role)
+            for role, path, key, needs in NAV
+            if who is not None and allowed(who, role) and (needs is None or needs in may)
         ]
         latest = self.today().year + 1
         given: dict[str, Any] = {
@@ -107,12 +115,24 @@ class Pages:
             "flashes": session.take_flashes(),
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             "with_query": with_query,
+            "token_links": self.token_links,
+            "committee": committee_name(programme, who.committee if who else None),
         }
         if session.fresh:  # the page shows its CSRF token: keep the session it belongs to
             session.changed()
         return self.templates.TemplateResponse(
             request, template, {**given, **context}, status_code=status
         )
+
+
+def committee_name(programme: dict[str, Any] | None, code: str | None) -> str | None:
+    """A committee's name in the year (its code when the year does not list it)."""
+    if not code:
+        return None
+    for committee in (programme or {}).get("committees") or []:
+        if str(committee.get("code", "")).casefold() == code.casefold():
+            return str(committee.get("name") or code)
+    return code
 
 
 def redirect(path: str) -> RedirectResponse:

@@ -11,6 +11,7 @@ when ``SECURE_COOKIES=always``. Static files and probes carry no session.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 from types import SimpleNamespace
 
@@ -25,13 +26,14 @@ from .sessions import LANGUAGES, Session, SessionStore
 COOKIE = "portal_session"
 LANGUAGE_COOKIE = "portal_lang"
 LANGUAGE_MAX_AGE = 365 * 86400
-SKIPPED = ("/static/", "/healthz", "/readyz", "/metrics")
+SKIPPED = ("/static/", "/favicon.ico", "/healthz", "/readyz", "/metrics")
 UNAVAILABLE = HTMLResponse(
     '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Tạm thời gián đoạn</title>'
     "<h1>Hệ thống tạm thời gián đoạn</h1><p>Không mở được phiên làm việc. Vui lòng thử lại "
     'sau ít phút.</p><p lang="en">The portal cannot open sessions right now: please try '
     "again in a few minutes.</p></html>",
     status_code=503,
+    headers={"Retry-After": "5"},
 )
 PAGE_HEADERS = (
     (
@@ -82,11 +84,20 @@ def set_cookie(
     return "; ".join(parts)
 
 
+Renew = Callable[[Session], Awaitable[None]]
+
+
 class SessionLayer:
-    def __init__(self, app: ASGIApp, store: SessionStore, policy: str) -> None:
+    """``renew``, when given, is called with a signed-in session before its request is
+    handled (it renews the access token that is about to expire)."""
+
+    def __init__(
+        self, app: ASGIApp, store: SessionStore, policy: str, renew: Renew | None = None
+    ) -> None:
         self.app = app
         self.store = store
         self.policy = policy
+        self.renew = renew
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(SKIPPED):
@@ -104,8 +115,11 @@ class SessionLayer:
             language = cookies.get(LANGUAGE_COOKIE, "vi")
             # saved once it holds something: a CSRF token shown, a language chosen...
             session = self.store.new(language if language in LANGUAGES else "vi")
+        elif self.renew is not None and session.signed_in:
+            await self.renew(session)
         state = scope.setdefault("state", {})
         state["session"] = session
+        state["cookie_presented"] = known is not None
         if session.who is not None:  # the access log names who asked
             state["actor"] = SimpleNamespace(id=session.who.actor)
         remembered = cookies.get(LANGUAGE_COOKIE)

@@ -1,10 +1,12 @@
 """Server-side sessions: the portal's only state, in the system's Redis with a time to live.
 
 The cookie holds a random id (256 bits); Redis holds the session under a digest of it
-(``{<prefix>}:portal:session:<sha-256>``), so a reader of Redis cannot present a cookie.
-A session starts anonymous (it carries the language, the CSRF token of the sign-in forms,
-and a sign-in under way at the provider) and gets a new id and CSRF token when its person
-signs in. It holds the person's access token, which never leaves the server.
+(``{<prefix>}:portal:session:<sha-256>``) and never the id itself, so a reader of Redis
+cannot present a cookie. A session starts anonymous (it carries the language, the CSRF token
+of the sign-in forms, a sign-in under way at the provider, a form kept for after signing in)
+and gets a new id and CSRF token when its person signs in. It holds the person's access
+token (and, from the provider, its refresh token), which never leave the server and are
+stored sealed (``sealing.Sealer``): Redis alone opens nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ from redis.asyncio import Redis
 
 from shared.log.keys import Keys
 
+from .sealing import Sealer
+
 ANONYMOUS_TTL = 3600
 LANGUAGES = ("vi", "en")
+MAX_DRAFTS = 4
+MAX_DRAFT_CHARS = 60_000
 
 
 class Person(msgspec.Struct, kw_only=True):
@@ -30,10 +36,16 @@ class Person(msgspec.Struct, kw_only=True):
     person: str | None
     roles: list[str]
     unit: str | None = None
+    committee: str | None = None
     name: str | None = None
 
     def holds(self, role: str) -> bool:
         return "admin" in self.roles or role in self.roles
+
+    def main_role(self) -> str:
+        """The role a person is named by when their name is not known."""
+        order = ("admin", "approver", "viewer", "registrant")
+        return next((role for role in order if role in self.roles), "")
 
 
 class Login(msgspec.Struct, kw_only=True):
@@ -54,14 +66,40 @@ class Flash(msgspec.Struct, array_like=True):
     values: dict[str, str | int] = {}
 
 
+class Draft(msgspec.Struct, kw_only=True):
+    """A form that arrived when it could not be sent (the session had ended, or the services
+    no longer took the person's token): kept, never trusted, to fill the form in again once
+    the person has signed in. ``action`` is the path it was posted to."""
+
+    action: str
+    values: dict[str, str]
+    actor: str | None = None
+    """Whose session it came from, when that was known: only they get it back."""
+    at: float = 0.0
+
+
+class Link(msgspec.Struct, kw_only=True):
+    """A sign-in by a ``#token=`` link waiting for the person to confirm it."""
+
+    token: str
+    who: Person
+    next: str
+
+
 class Session(msgspec.Struct, kw_only=True):
     id: str
     csrf: str
     lang: str = "vi"
     token: str | None = None
+    refresh: str | None = None
+    """The provider's refresh token (OpenID sign-in), to renew ``token`` while the session lives."""
+    expires: float | None = None
+    """When ``token`` expires (seconds since the epoch), when the provider said."""
     who: Person | None = None
     login: Login | None = None
+    link: Link | None = None
     flashes: list[Flash] = []
+    drafts: list[Draft] = []
     after: str | None = None
     """The log position of this person's latest write: reporting reads wait for it."""
     dirty: bool = False
@@ -70,6 +108,8 @@ class Session(msgspec.Struct, kw_only=True):
     ended: bool = False
     fresh: bool = False
     """Made for this request, not stored yet."""
+    sealed_as: tuple[str | None, str | None, float | None, str | None] = (None, None, None, None)
+    """The secrets as Redis holds them (written again only when they change)."""
 
     @property
     def signed_in(self) -> bool:
@@ -78,8 +118,13 @@ class Session(msgspec.Struct, kw_only=True):
     def changed(self) -> None:
         self.dirty = True
 
+    def secrets_now(self) -> tuple[str | None, str | None, float | None, str | None]:
+        return (self.token, self.refresh, self.expires, self.link.token if self.link else None)
+
     def flash(self, kind: str, key: str, **values: str | int) -> None:
-        self.flashes.append(Flash(kind, key, values))
+        made = Flash(kind, key, values)
+        if made not in self.flashes:  # a form sent twice says so once
+            self.flashes.append(made)
         self.changed()
 
     def take_flashes(self) -> list[Flash]:
@@ -95,9 +140,38 @@ class Session(msgspec.Struct, kw_only=True):
         self.id, self.csrf = new_secret(), new_secret()
         self.changed()
 
-    def sign_in(self, token: str, who: Person) -> None:
+    def sign_in(
+        self, token: str, who: Person, refresh: str | None = None, expires: float | None = None
+    ) -> None:
         self.rotate()
         self.token, self.who, self.login, self.after = token, who, None, None
+        self.refresh, self.expires, self.link = refresh, expires, None
+        # a form kept from someone else's session is not theirs to see
+        self.drafts = [d for d in self.drafts if d.actor in (None, who.actor)]
+
+    def sign_out(self) -> None:
+        """The token is no longer taken: the person must sign in again (the session stays,
+        with what it keeps for after)."""
+        self.token = self.refresh = self.expires = None
+        self.changed()
+
+    def keep(self, draft: Draft) -> None:
+        """Keep a form for after signing in (the latest per action, a few at most)."""
+        if sum(len(k) + len(v) for k, v in draft.values.items()) > MAX_DRAFT_CHARS:
+            return
+        others = [d for d in self.drafts if d.action != draft.action]
+        self.drafts = [*others, draft][-MAX_DRAFTS:]
+        self.changed()
+
+    def take_draft(self, action: str) -> Draft | None:
+        """The form kept for ``action``, once (only for the person it came from)."""
+        for draft in self.drafts:
+            if draft.action == action:
+                self.drafts = [d for d in self.drafts if d is not draft]
+                self.changed()
+                mine = self.who is not None and draft.actor in (None, self.who.actor)
+                return draft if mine else None
+        return None
 
     def end(self) -> None:
         self.ended = True
@@ -112,22 +186,58 @@ def csrf_matches(session: Session, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(session.csrf.encode(), str(given).encode())
 
 
+class Stored(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A session as Redis holds it, beside its sealed tokens: neither its id nor a token."""
+
+    csrf: str
+    lang: str = "vi"
+    who: Person | None = None
+    login: Login | None = None
+    link_who: Person | None = None
+    link_next: str | None = None
+    flashes: list[Flash] = []
+    drafts: list[Draft] = []
+    after: str | None = None
+
+
+class Secrets(msgspec.Struct, omit_defaults=True):
+    """What a session keeps sealed: the tokens (access, refresh, a link's) and when the
+    access token expires."""
+
+    token: str | None = None
+    refresh: str | None = None
+    expires: float | None = None
+    link: str | None = None
+
+
 _encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Session)
+_decoder = msgspec.json.Decoder(Stored)
+_secrets_decoder = msgspec.json.Decoder(Secrets)
+DATA, SEALED = b"data", b"sealed"
+
+
+def _bytes(value: bytes | str | None) -> bytes | None:
+    return value.encode() if isinstance(value, str) else value
+
+
+def digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 class SessionStore:
-    """Sessions in Redis: idle ones expire after ``ttl`` seconds (anonymous ones sooner)."""
+    """Sessions in Redis, a hash each: ``data`` (what the pages need) and ``sealed`` (the
+    tokens, sealed for this session, written only when they change, so that a request that
+    read the session before a renewal never puts the old tokens back). Idle sessions expire
+    after ``ttl`` seconds (anonymous ones sooner)."""
 
-    def __init__(self, redis: Redis, prefix: str, ttl: int) -> None:
+    def __init__(self, redis: Redis, prefix: str, ttl: int, sealer: Sealer | None = None) -> None:
         self.redis = redis
         self.keys = Keys(prefix)
         self.ttl = ttl
+        self.sealer = sealer or Sealer.ephemeral()
 
     def key(self, session_id: str) -> str:
-        return self.keys.private(
-            "portal", "session", hashlib.sha256(session_id.encode()).hexdigest()
-        )
+        return self.keys.private("portal", "session", digest(session_id))
 
     def new(self, lang: str = "vi") -> Session:
         language = lang if lang in LANGUAGES else "vi"
@@ -136,29 +246,80 @@ class SessionStore:
     async def load(self, session_id: str | None) -> Session | None:
         if not session_id or len(session_id) > 100:
             return None
-        raw = await self.redis.get(self.key(session_id))
-        if raw is None:
+        data, sealed = await self.redis.hmget(self.key(session_id), [DATA, SEALED])
+        if data is None:
             return None
         try:
-            session = _decoder.decode(raw)
+            return self.opened(session_id, _decoder.decode(data), _bytes(sealed))
         except msgspec.DecodeError:
             return None
-        return session if hmac.compare_digest(session.id, session_id) else None
+
+    def opened(self, session_id: str, stored: Stored, sealed: bytes | None) -> Session:
+        kept = Secrets()
+        if sealed:
+            text = self.sealer.open(sealed.decode("ascii", "replace"), digest(session_id))
+            if text is not None:  # sealed under another key (it changed): signed out
+                kept = _secrets_decoder.decode(text)
+        link = None
+        if kept.link and stored.link_who is not None:
+            link = Link(token=kept.link, who=stored.link_who, next=stored.link_next or "")
+        session = Session(
+            id=session_id,
+            csrf=stored.csrf,
+            lang=stored.lang,
+            token=kept.token,
+            refresh=kept.refresh,
+            expires=kept.expires,
+            who=stored.who if kept.token else None,
+            login=stored.login,
+            link=link,
+            flashes=stored.flashes,
+            drafts=stored.drafts,
+            after=stored.after,
+        )
+        session.sealed_as = session.secrets_now()
+        return session
+
+    def data(self, session: Session) -> bytes:
+        link = session.link
+        return _encoder.encode(
+            Stored(
+                csrf=session.csrf,
+                lang=session.lang,
+                who=session.who,
+                login=session.login,
+                link_who=link.who if link else None,
+                link_next=link.next if link else None,
+                flashes=session.flashes,
+                drafts=session.drafts,
+                after=session.after,
+            )
+        )
+
+    def sealed(self, session: Session) -> bytes:
+        kept = Secrets(*session.secrets_now())
+        if kept == Secrets():
+            return b""
+        return self.sealer.seal(_encoder.encode(kept).decode(), digest(session.id)).encode()
 
     def lifetime(self, session: Session) -> int:
         return self.ttl if session.signed_in else min(self.ttl, ANONYMOUS_TTL)
 
     async def save(self, session: Session) -> None:
-        # the bookkeeping fields are stored at their defaults
-        stored = msgspec.structs.replace(
-            session, dirty=False, replaced=None, ended=False, fresh=False
-        )
+        key = self.key(session.id)
+        whole = session.fresh or session.replaced is not None
         async with self.redis.pipeline(transaction=True) as pipe:
             if session.replaced:
                 pipe.delete(self.key(session.replaced))
-            pipe.set(self.key(session.id), _encoder.encode(stored), ex=self.lifetime(session))
+            if whole:
+                pipe.delete(key)
+            pipe.hset(key, DATA, self.data(session))
+            if whole or session.secrets_now() != session.sealed_as:
+                pipe.hset(key, SEALED, self.sealed(session))
+            pipe.expire(key, self.lifetime(session))
             await pipe.execute()
         session.dirty, session.replaced, session.fresh = False, None, False
+        session.sealed_as = session.secrets_now()
 
     async def touch(self, session: Session) -> None:
         """Keep an unchanged session alive for another ``lifetime``."""

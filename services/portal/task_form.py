@@ -1,4 +1,5 @@
-"""The registration form (a new task, or an amendment of a pending or returned one).
+"""The registration form (a new task, or an amendment of a pending or returned one; either
+may carry on a task of an earlier year: ``continues``).
 
 Field names follow the body of ``POST /tasks`` with dots (``registrant.name``,
 ``targets.0.target``), so that a refusal's ``loc`` names the field it concerns. With a
@@ -27,7 +28,7 @@ FIRST_YEAR = 2000
 
 
 def field_names() -> list[str]:
-    names = ["year", "title", "description", "category", "kind", "deadline"]
+    names = ["year", "title", "description", "category", "kind", "deadline", "continues"]
     names += ["registrant.name", "registrant.position", "registrant.level"]
     names += ["unit.code", "unit.name"]
     for index in range(MAX_TARGETS):
@@ -51,6 +52,7 @@ def values_of(task: Mapping[str, Any], t: Translator) -> dict[str, str]:
         "registrant.level": registrant.get("level", ""),
         "unit.code": unit.get("code", ""),
         "unit.name": unit.get("name", ""),
+        "continues": task.get("continues") or "",
     }
     for index, target in enumerate(task.get("targets") or []):
         values[f"targets.{index}.metric"] = target.get("metric", "")
@@ -88,7 +90,7 @@ class TaskForm(Form):
         """The body of ``POST /tasks`` (or ``PUT``), or None with the errors noted."""
         year = self._year(today)
         title = self.text("title", limit=300)
-        description = self.text("description", limit=5000, required=False) or ""
+        description = self.text("description", limit=5000, required=False, lines=True) or ""
         category = self.choice("category", [c.value for c in Category])
         kind = self.choice("kind", [k.value for k in Kind])
         deadline = self.day("deadline")
@@ -102,6 +104,9 @@ class TaskForm(Form):
             registrant["level"] = level
         unit = self._unit()
         targets = self._targets()
+        continues = self.get("continues")
+        if continues and not _CODE.match(continues):
+            self.fail("continues", "error.choose")
         if not self.ok:
             return None
         body: dict[str, Any] = {
@@ -116,6 +121,8 @@ class TaskForm(Form):
         }
         if unit is not None:
             body["unit"] = unit
+        if continues:
+            body["continues"] = continues
         return body
 
     def _year(self, today: date) -> int | None:

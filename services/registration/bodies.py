@@ -1,6 +1,6 @@
 """What registration's requests carry, as the HTTP edge checks them, and the commands they
-become. Rules about form live here (types, lengths, characters, limits); the rules that need
-the task, the roster or the caller live in ``shared.domain.lifecycle``."""
+become. Rules about form live here (types, lengths, characters, limits); every rule that
+needs the task, the year or the caller lives in ``shared.domain.lifecycle``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from shared.domain.events import (
     ProgressStatus,
     Rating,
     Target,
-    Unit,
 )
 from shared.domain.lifecycle import LogProgress, Registration, SelfAssess, Withdraw
 from shared.edge.bodies import (
@@ -47,7 +46,7 @@ class RegistrantBody(Body):
 
 class UnitBody(Body):
     code: Identifier
-    name: Title
+    name: Title | None = None
 
 
 class TargetBody(Body):
@@ -59,7 +58,8 @@ class TargetBody(Body):
 
 class RegistrationBody(Body):
     """The body of ``POST /tasks`` and ``PUT /tasks/{id}``. With a roster for the year, the
-    registrant's name, position and level and the unit may be left out."""
+    registrant's name, position and level and the unit may be left out (they are the
+    roster's; given, they must say the same)."""
 
     year: YearNumber
     registrant: RegistrantBody
@@ -70,16 +70,20 @@ class RegistrationBody(Body):
     kind: Kind
     targets: Annotated[list[TargetBody], Field(min_length=1, max_length=MAX_TARGETS)]
     deadline: date
+    continues: Identifier | None = Field(
+        default=None, description="the task of an earlier year this one carries on"
+    )
 
     def registration(self) -> Registration:
-        registrant = self.registrant
+        registrant, unit = self.registrant, self.unit
         return Registration(
             year=self.year,
             registrant_id=registrant.id,
             name=registrant.name,
             position=registrant.position,
             level=registrant.level,
-            unit=Unit(code=self.unit.code, name=self.unit.name) if self.unit else None,
+            unit_code=None if unit is None else unit.code,
+            unit_name=None if unit is None else unit.name,
             title=self.title,
             description=self.description,
             category=self.category,
@@ -89,6 +93,7 @@ class RegistrationBody(Body):
                 for t in self.targets
             ),
             deadline=self.deadline,
+            continues=self.continues,
         )
 
 

@@ -1,4 +1,4 @@
-"""Wires registration: settings, Redis, the task store and the HTTP API."""
+"""Wires registration: settings, Redis, the store and the HTTP API."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from pydantic import Field
 from shared.edge.http import publish_schemas
 from shared.edge.runtime import Runtime
 from shared.edge.settings import ServiceSettings
-from shared.log.store import TaskStore
+from shared.edge.writer import Writer
 
 from .api import routes
-from .roster import RosterBody
+from .programme import CommitteesBody, RosterBody
 
 NAME = "registration"
+SOURCE = "/breakthrough/registration"
 
 
 class RegistrationSettings(ServiceSettings):
@@ -25,7 +26,8 @@ def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
     settings = settings or RegistrationSettings()
     runtime = Runtime(NAME, settings)
     app = runtime.app()
-    app.include_router(routes(runtime, TaskStore(runtime.log), settings.max_tasks_per_registrant))
-    publish_schemas(app, RosterBody)
+    store = runtime.store(quota=settings.max_tasks_per_registrant)
+    app.include_router(routes(Writer(runtime, store, SOURCE)))
+    publish_schemas(app, RosterBody, CommitteesBody)
     app.state.runtime = runtime
     return app

@@ -1,113 +1,76 @@
-"""``GET /reports/{year}.csv``: one row per task in scope, for a spreadsheet, written in pieces.
-
-UTF-8 with a byte order mark (Excel then reads Vietnamese names as UTF-8), comma separated,
-CRLF line ends (RFC 4180). Columns: the task, its unit, registrant, title, category, kind,
-deadline, ``status`` (pending, returned, approved, rejected, withdrawn), ``progress`` (the
-latest reported status, empty when none), ``overdue``, ``targets`` and ``targets_met``,
-``stage``, ``self_assessment`` and ``evaluation`` (ratings, empty when none), then per
-target ``target_N_metric``, ``_unit``, ``_direction``, ``_target``, ``_latest`` (empty when
-never reported) and ``_met``, for as many targets as the task in scope with the most has. A
-text cell a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``,
-tab or CR) gets a leading apostrophe.
-"""
+"""``GET /reports/{year}.csv``: a row per task in scope (RFC 4180, UTF-8 with a BOM); a cell a
+spreadsheet would run as a formula gets an apostrophe, a control character is left out."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
-from .domain.answers import TargetProgress, TaskSummary
+from shared.edge.views import TaskView
 
-BOM = "\ufeff"
-ROWS_PER_CHUNK = 500
-COLUMNS = (
-    "task_id",
-    "year",
-    "unit_code",
-    "unit",
-    "registrant_id",
-    "registrant",
-    "title",
-    "category",
-    "kind",
-    "deadline",
-    "status",
-    "progress",
-    "overdue",
-    "targets",
-    "targets_met",
-    "stage",
-    "self_assessment",
-    "evaluation",
-)
+from .projection import Tracked
+
+BOM, ROWS_PER_PIECE = "\ufeff", 500
+COLUMNS = (  # noqa: SIM905 (one line, not twenty)
+    "task_id year unit_code unit registrant_id registrant title category kind deadline status "
+    "progress overdue targets targets_met stage self_assessment evaluation managed_by continues"
+).split()
 TARGET_COLUMNS = ("metric", "unit", "direction", "target", "latest", "met")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+Cell = str | int | float
 
 
-def csv_chunks(tasks: Sequence[TaskSummary], width: int | None = None) -> Iterator[str]:
-    """The CSV document in pieces of ``ROWS_PER_CHUNK`` rows, the first with the header."""
-    width = max((len(task.targets) for task in tasks), default=0) if width is None else width
-    yield header(width)
-    for start in range(0, len(tasks), ROWS_PER_CHUNK):
-        yield rows(tasks[start : start + ROWS_PER_CHUNK], width)
+async def csv_pieces(
+    tasks: Sequence[Tracked], views: Callable[[Sequence[Tracked]], Awaitable[list[TaskView]]]
+) -> AsyncIterator[bytes]:
+    """The document a piece at a time, each piece's tasks viewed (read back) as it goes."""
+    width = max((len(task.state.targets) for task in tasks if task.state), default=0)
+    yield header(width).encode()
+    for start in range(0, len(tasks), ROWS_PER_PIECE):
+        yield rows(await views(tasks[start : start + ROWS_PER_PIECE]), width).encode()
 
 
 def header(width: int) -> str:
     """The byte order mark and the header, for tasks of at most ``width`` targets."""
-    names = list(COLUMNS)
+    names = [*COLUMNS]
     for number in range(1, width + 1):
         names += [f"target_{number}_{name}" for name in TARGET_COLUMNS]
-    return BOM + rows([names], width)
+    return BOM + _lines([names])
 
 
-def rows(tasks: Sequence[TaskSummary] | list[list[str]], width: int) -> str:
+def rows(tasks: Sequence[TaskView], width: int) -> str:
+    return _lines([row(task, width) for task in tasks])
+
+
+def _lines(cells: Sequence[Sequence[Cell]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for task in tasks:
-        writer.writerow(task if isinstance(task, list) else _row(task, width))
+    csv.writer(out, lineterminator="\r\n").writerows(cells)
     return out.getvalue()
 
 
-def _row(task: TaskSummary, width: int) -> list[str | int | float]:
-    row: list[str | int | float] = [
-        _text(task.task_id),
-        task.year,
-        _text(task.unit.code),
-        _text(task.unit.name),
-        _text(task.registrant.id),
-        _text(task.registrant.name),
-        _text(task.title),
-        task.category.value,
-        task.kind.value,
-        task.deadline.isoformat(),
-        task.status,
-        "" if task.progress.status is None else task.progress.status.value,
-        _yes(task.progress.overdue),
-        len(task.targets),
-        sum(target.met for target in task.targets),
-        task.stage,
-        "" if task.self_assessment is None else task.self_assessment.value,
-        "" if task.evaluation is None else task.evaluation.value,
+def row(task: TaskView, width: int) -> list[Cell]:
+    """A task's cells, its targets' padded to ``width`` targets."""
+    assessed, evaluated = task.self_assessment, task.evaluation
+    cells: list[Cell] = [
+        *(task.task_id, task.year, task.unit.code, task.unit.name, task.registrant.id),
+        *(task.registrant.name, task.title, task.category.value, task.kind.value),
+        *(task.deadline.isoformat(), task.status.value, task.progress.status or ""),
+        *(_yes(task.progress.overdue), len(task.targets), sum(t.met for t in task.targets)),
+        *(task.stage, assessed.rating.value if assessed else ""),
+        *(evaluated.rating.value if evaluated else "", task.managed_by, task.continues or ""),
     ]
-    for target in task.targets:
-        row += _target(target)
-    return row + [""] * (len(TARGET_COLUMNS) * (width - len(task.targets)))
-
-
-def _target(target: TargetProgress) -> list[str | int | float]:
-    latest = "" if target.latest is None else target.latest
-    return [
-        _text(target.metric),
-        _text(target.unit),
-        target.direction.value,
-        target.target,
-        latest,
-        _yes(target.met),
-    ]
+    for t in task.targets:
+        latest = "" if t.latest is None else t.latest
+        cells += [t.metric, t.unit, t.direction.value, t.target, latest, _yes(t.met)]
+    cells += [""] * (len(TARGET_COLUMNS) * (width - len(task.targets)))
+    return [_text(cell) if isinstance(cell, str) else cell for cell in cells]
 
 
 def _text(value: str) -> str:
+    value = _CONTROL.sub("", value)
     return "'" + value if value.startswith(_FORMULA) else value
 
 

@@ -1,269 +1,209 @@
-"""Reading the log into the projection: the rebuild on start, then following every stream.
-
-Each entry is decoded once (``shared.log.eventlog.decode_fields``, from the reply as Redis sent
-it: no dict per entry) and applied. The rebuild reads stream by stream in pages of XRANGE,
-the next page asked for before this one is decoded, in the order a task's events usually
-come (fewer re-folds); then one ``XREAD`` over all streams follows them live from where the
-rebuild stopped. FastStream is not used: it follows one stream per subscriber, and its parser
-cannot hand over our two-field entries without working around it (docs/notes); one XREAD
-call serves every stream. An entry that does not decode, or whose event cannot be applied,
-is parked in the dead-letter stream with the reason (once per entry) and skipped.
-"""
+"""Reading the log into the projection: the rebuild (XRANGE, stream by stream in ``ORDER``),
+then one XREAD over every stream for as long as the service runs, whatever goes wrong; a
+rebuild again when the log went backwards (docs/architecture.md, "Reporting")."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import structlog
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from shared.domain.events import AnyEvent
-from shared.log.eventlog import EventLog, MalformedEvent, Poison, decode_fields
+from shared.log.eventlog import EventLog, MalformedEvent, Poison, decode
+from shared.log.keys import position_key
 from shared.ops.logging import info_each
 
-from .domain.tasks import Projection
+from .projection import Projection
 
 logger = structlog.get_logger()
 ORDER = (
-    "RosterPublished",
-    "YearClosed",
-    "TaskRegistered",
-    "TaskReturned",
-    "TaskAmended",
-    "TaskApproved",
-    "TaskRejected",
-    "TaskWithdrawn",
-    "ProgressLogged",
-    "TaskSelfAssessed",
-    "TaskEvaluated",
+    *("roster", "years", "reminders", "tasks:registered", "tasks:returned", "tasks:amended"),
+    *("tasks:approved", "tasks:rejected", "tasks:withdrawn", "tasks:progress"),
+    *("tasks:self-assessed", "tasks:evaluated"),
 )
+CHECK_EVERY, STALLED_AFTER = 5.0, 30.0
 APPLIED = ("event_id", "position", "correlation_id")
 Entry = tuple[bytes, list[bytes]]
-Keep = Callable[[AnyEvent], bool]
-
-
-def as_sent(reply: Any, **_options: Any) -> Any:
-    return reply
-
-
-def position_key(position: str) -> tuple[int, int]:
-    ms, _, seq = position.partition("-")
-    return int(ms), int(seq or 0)
 
 
 class Follower:
-    def __init__(self, log: EventLog, projection: Projection, *, page_size: int = 1_000) -> None:
-        self.log = log
-        self.projection = projection
-        self.page_size = page_size
-        self.types = {log.keys.stream(event_type): event_type for event_type in ORDER}
+    def __init__(self, log: EventLog, *, page_size: int = 1_000, count: int = 500) -> None:
+        self.log, self.page_size, self.count = log, page_size, count
+        self.projection = Projection()
+        prefix, types = log.keys.prefix, log.keys.stream_types
+        self.types = {f"{prefix}:{name}": types[f"{prefix}:{name}"] for name in ORDER}
         self.positions = dict.fromkeys(self.types, "0-0")
         """Stream -> the id of the last entry applied ("0-0": none)."""
-        self.reader = log.keys.group("reporting")
-        self._waiting: list[tuple[dict[str, tuple[int, int]], asyncio.Future[None]]] = []
-        self.running = False
-        # Its own client on the same connections, its replies left as Redis sent them
+        self.ready, self.heartbeat = False, time.monotonic()
+        self.problem: str | None = "rebuilding the projection from the log"
+        self.moved = asyncio.Condition()
+        # its own client on the same connections, its replies as Redis sent them (no dicts)
         self.raw = Redis(connection_pool=log.redis.connection_pool)
-        for command in ("XRANGE", "XREAD"):
-            self.raw.set_response_callback(command, cast("Any", as_sent))
+        for command in ("XRANGE", "XREVRANGE", "XREAD"):
+            self.raw.set_response_callback(command, cast("Any", lambda reply, **_: reply))
 
-    async def rebuild(self, until: dict[str, str] | None = None, keep: Keep | None = None) -> int:
-        """Apply every entry after the positions up to ``until`` (default: the streams' ends);
-        with ``keep``, only the events it keeps. The number of entries read."""
-        count, projection = 0, self.projection
-        projection.indexing = False  # tasks are placed in their years once, at the end
-        for stream, event_type in self.types.items():
-            last = self.positions[stream]
-            async for page in self._pages(stream, last, "+" if until is None else until[stream]):
-                await self._apply(stream, event_type, page, keep)
-                count += len(page)
-                last = page[-1][0].decode()
-            self.positions[stream] = last
-        await self.refold()
-        projection.index()
-        return count
+    async def read_all(
+        self,
+        projection: Projection,
+        until: dict[str, str] | None = None,
+        keep: Callable[[AnyEvent], bool] | None = None,
+    ) -> tuple[int, dict[str, str]]:
+        """Apply every entry up to ``until`` (default: the end) that ``keep`` keeps; the number
+        of entries read and the last position read in each stream."""
+        count, reached = 0, dict.fromkeys(self.types, "0-0")
+        for stream in self.types:
+            after, end = "(0-0", "+" if until is None else until[stream]
+            while page := await self.raw.xrange(stream, after, end, count=self.page_size):
+                entries = cast("list[Entry]", page)
+                await self._apply(projection, stream, entries, keep)
+                count += len(entries)
+                reached[stream] = entries[-1][0].decode()
+                after = "(" + reached[stream]
+        await self.refold(projection)
+        return count, reached
 
-    async def refold(self) -> None:
-        """Re-fold the tasks an event reached out of order: their lifecycle events read back
-        from the log, all in one round trip."""
-        projection = self.projection
-        if not projection.refolds:
-            return
-        tasks = sorted(projection.refolds)
-        located = [projection.tasks[task_id].located(lifecycle=True) for task_id in tasks]
-        read = await self.events_at([pair for pairs in located for pair in pairs])
-        events = {(event.type, position): event for position, event in read}
-        for task_id, pairs in zip(tasks, located, strict=True):
-            mine = [events[pair] for pair in pairs if pair in events]
-            projection.refold(task_id, mine)
+    async def rebuild(self) -> None:
+        """The projection afresh from the whole log."""
+        self.ready, self.problem = False, "rebuilding the projection from the log"
+        started, projection = time.perf_counter(), Projection()
+        count, self.positions = await self.read_all(projection)
+        self.projection, self.ready, self.problem = projection, True, None
+        self.heartbeat, seconds = time.monotonic(), round(time.perf_counter() - started, 3)
+        logger.info("projection ready", events=count, tasks=len(projection.tasks), seconds=seconds)
+        async with self.moved:
+            self.moved.notify_all()
 
-    async def _pages(self, stream: str, after: str, until: str) -> AsyncIterator[list[Entry]]:
-        def fetch(start: str) -> asyncio.Future[list[Entry]]:
-            page = self.raw.xrange(stream, min=f"({start}", max=until, count=self.page_size)
-            return asyncio.ensure_future(cast("Awaitable[list[Entry]]", page))
-
-        pending = fetch(after)
-        try:
-            while page := await pending:
-                full = len(page) == self.page_size
-                if full:
-                    pending = fetch(page[-1][0].decode())
-                    await asyncio.sleep(0)  # the command goes out: Redis works meanwhile
-                yield page
-                if not full:
-                    return
-        finally:
-            pending.cancel()
+    async def refold(self, projection: Projection) -> None:
+        """Fold again the tasks an event reached out of its order, their events read back."""
+        for task_id in sorted(projection.refolds):
+            located = await self.events_at(projection.tasks[task_id].located())
+            projection.refold(task_id, [event for _, event in located])
 
     async def _apply(
-        self, stream: str, event_type: str, entries: Sequence[Entry], keep: Keep | None = None
+        self,
+        projection: Projection,
+        stream: str,
+        entries: Sequence[Entry],
+        keep: Callable[[AnyEvent], bool] | None = None,
     ) -> list[tuple[str, str, str]]:
         """Decode and apply; (event id, position, correlation id) of each event applied."""
-        apply, applied = self.projection.apply, []
+        types, applied = self.types[stream], []
         for entry_id, fields in entries:
             position = entry_id.decode()
             try:
-                event = decode_fields(event_type, fields)
-            except MalformedEvent as error:
-                await self._park(stream, position, fields, str(error))
-                continue
-            if keep is not None and not keep(event):
-                continue
-            try:
-                apply(event, position)
-            except Exception as error:  # apply is pure: a retry would fail the same way
-                logger.exception("event not applied", stream=stream, position=position)
-                await self._park(stream, position, fields, f"not applied: {error!r}")
-            else:
-                applied.append((event.id, position, event.correlationid))
+                event = decode(fields, types)
+                if keep is None or keep(event):
+                    projection.apply(event, position)
+                    applied.append((event.id, position, event.correlationid))
+            except Exception as error:  # pure: it would fail the same way again
+                if not isinstance(error, MalformedEvent):
+                    logger.exception("event not applied", stream=stream, position=position)
+                entry = dict(zip(fields[::2], fields[1::2], strict=False))
+                poison = Poison(stream, position, entry, str(error) or repr(error))
+                if await self.log.park(poison, reader=self.log.keys.group("reporting")):
+                    logger.error("entry parked", stream=stream, position=position, error=str(error))
         return applied
 
-    async def _park(self, stream: str, position: str, fields: list[bytes], error: str) -> None:
-        entry = dict(zip(fields[::2], fields[1::2], strict=False))
-        parked = await self.log.park(Poison(stream, position, entry, error), reader=self.reader)
-        if parked:
-            logger.error("entry parked", stream=stream, position=position, error=error[:500])
-
-    async def follow(self, block_ms: int = 1_000, count: int = 500) -> None:
-        """Follow every stream from the positions, for as long as the service runs."""
-        self.running = True
-        try:
-            await self._follow(block_ms, count)
-        finally:
-            self.running = False
-
-    async def _follow(self, block_ms: int, count: int) -> None:
-        """One XREAD over every stream; the next one is in flight while a batch is applied."""
-        read_to, delay = dict(self.positions), 0.1
-
-        def fetch() -> asyncio.Future[Any]:
-            reply = self.raw.xread(cast("Any", dict(read_to)), count=count, block=block_ms)
-            return asyncio.ensure_future(reply)
-
-        pending = fetch()
-        try:
-            while True:
-                try:
-                    reply = await pending
-                except (RedisError, OSError) as error:
-                    logger.warning("reading the log failed, retrying", error=str(error))
-                    await asyncio.sleep(delay)
-                    delay, pending = min(delay * 2, 5.0), fetch()
-                    continue
+    async def run(self) -> None:
+        """Follow (rebuilding first when needed) for as long as the service runs."""
+        delay = 0.1
+        while True:
+            try:
+                if not self.ready:
+                    await self.rebuild()
+                await self.follow()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self.problem = f"following the log failed: {type(error).__name__}: {error}"
+                self.log.metrics.follower_failures.inc()
+                logger.exception("following the log failed, retrying", retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            else:
                 delay = 0.1
-                # a map of stream -> entries (RESP3), or a list of [stream, entries] (RESP2)
-                batch = cast(
-                    "list[tuple[bytes, list[Entry]]]",
-                    list(reply.items()) if isinstance(reply, dict) else reply or [],
-                )
-                for name, entries in batch:
-                    read_to[name.decode()] = entries[-1][0].decode()
-                pending = fetch()
-                await asyncio.sleep(0)  # the command goes out while the batch is applied
-                await self._batch(batch)
-        finally:
-            pending.cancel()
 
-    async def _batch(self, batch: list[tuple[bytes, list[Entry]]]) -> None:
-        applied = {}
-        for name, entries in batch:
-            stream = name.decode()
-            applied[stream] = await self._apply(stream, self.types[stream], entries)
-        await self.refold()
-        for name, entries in batch:
-            stream = name.decode()
-            self.positions[stream] = entries[-1][0].decode()
-            self.log.metrics.consumed(stream).inc(len(entries))
-            info_each("event applied", {"stream": stream}, APPLIED, applied[stream])
-        if batch:
-            self._wake()
+    async def follow(self, block_ms: int = 1_000) -> None:
+        """One XREAD over every stream from the positions, until an error or a rebuild."""
+        checked = time.monotonic()
+        while True:
+            if time.monotonic() - checked > CHECK_EVERY:
+                if await self.went_backwards():
+                    self.ready = False  # run() rebuilds
+                    return
+                checked = time.monotonic()
+            read = dict(self.positions)
+            reply: Any = await self.raw.xread(cast("Any", read), count=self.count, block=block_ms)
+            self.heartbeat, self.problem = time.monotonic(), None
+            # stream -> entries (RESP3), or a list of [stream, entries] (RESP2)
+            batch: list[tuple[bytes, list[Entry]]] = (
+                list(reply.items()) if isinstance(reply, dict) else reply or []
+            )
+            for name, entries in batch:
+                stream = name.decode()
+                applied = await self._apply(self.projection, stream, entries)
+                self.positions[stream] = entries[-1][0].decode()
+                self.log.metrics.consumed(stream).inc(len(entries))
+                info_each("event applied", {"stream": stream}, APPLIED, applied)
+            await self.refold(self.projection)
+            async with self.moved:
+                self.moved.notify_all()
 
-    async def behind(self, position: str) -> dict[str, tuple[int, int]]:
-        """Per stream not applied up to ``position``: its last entry at or before it (one
-        round trip for all of them); empty when the projection includes ``position``."""
-        wanted = position_key(position)
-        late = [s for s, applied in self.positions.items() if position_key(applied) < wanted]
-        if not late:
-            return {}
+    async def went_backwards(self) -> bool:
+        """Whether an entry this projection applied is no longer in the log."""
+        applied = {s: p for s, p in self.positions.items() if p != "0-0"}
         async with self.raw.pipeline(transaction=False) as pipe:
-            for stream in late:
-                pipe.xrevrange(stream, max=position, min=f"({self.positions[stream]}", count=1)
-            replies = cast("list[list[Entry]]", await pipe.execute())
-        return {
-            stream: position_key(reply[0][0].decode())
-            for stream, reply in zip(late, replies, strict=True)
-            if reply
-        }
+            for stream, position in applied.items():
+                pipe.xrange(stream, position, position)
+            replies = await pipe.execute()
+        lost = {s: applied[s] for s, reply in zip(applied, replies, strict=True) if not reply}
+        if lost:
+            logger.error("the log went backwards: entries applied are gone", positions=lost)
+        return bool(lost)
+
+    def why_not_ready(self) -> str | None:
+        """Why the projection cannot be trusted now, or None."""
+        if self.problem is None and time.monotonic() - self.heartbeat > STALLED_AFTER:
+            return f"the follower has read nothing for over {STALLED_AFTER:g} s"
+        return self.problem
 
     async def wait_for(self, position: str, within: float) -> bool:
-        """Wait up to ``within`` seconds until ``position`` is applied; whether it was. What
-        to wait for is asked of Redis once; each batch applied then wakes only the waiters it
-        satisfies (not every waiter after every batch: at 500 writes/s that was most of the
-        follower's time)."""
-        targets = await self.behind(position)
-        if self._reached(targets):
-            return True
-        waiter = (targets, asyncio.get_running_loop().create_future())
-        self._waiting.append(waiter)
+        """Wait up to ``within`` seconds until every entry up to ``position`` is applied."""
+        wanted = position_key(position)
+        late = [s for s, p in self.positions.items() if position_key(p) < wanted]
+        async with self.raw.pipeline(transaction=False) as pipe:
+            for stream in late:  # its last entry up to there, if any
+                pipe.xrevrange(stream, position, f"({self.positions[stream]}", count=1)
+            replies = await pipe.execute()
+        ends = zip(late, replies, strict=True)
+        targets = {stream: position_key(r[0][0].decode()) for stream, r in ends if r}
+
+        def reached() -> bool:
+            done = (position_key(self.positions[s]) >= end for s, end in targets.items())
+            return self.ready and all(done)
+
         try:
-            async with asyncio.timeout(within):
-                await waiter[1]
+            async with asyncio.timeout(within), self.moved:
+                await self.moved.wait_for(reached)
         except TimeoutError:
             return False
-        finally:
-            if waiter in self._waiting:
-                self._waiting.remove(waiter)
         return True
 
-    def _reached(self, targets: dict[str, tuple[int, int]]) -> bool:
-        return all(position_key(self.positions[s]) >= last for s, last in targets.items())
-
-    def _wake(self) -> None:
-        waiting, self._waiting = self._waiting, []
-        for targets, future in waiting:
-            if not future.done() and self._reached(targets):
-                future.set_result(None)
-            elif not future.done():
-                self._waiting.append((targets, future))
-
-    async def horizon(self) -> dict[str, str]:
-        """The id of each stream's newest entry now."""
-        return {stream: await self.log.last_position(stream) for stream in self.types}
-
     async def events_at(self, located: Sequence[tuple[str, str]]) -> list[tuple[str, AnyEvent]]:
-        """The events at (event type, entry id) positions, read in one round trip; an entry
-        no longer readable is left out."""
+        """(position, event) at (event type, entry id) positions, read in one round trip; an
+        entry no longer readable is left out."""
         async with self.raw.pipeline(transaction=False) as pipe:
             for event_type, position in located:
-                pipe.xrange(self.log.keys.stream(event_type), min=position, max=position)
-            replies = cast("list[list[Entry]]", await pipe.execute())
+                pipe.xrange(self.log.keys.stream(event_type), position, position)
+            replies = await pipe.execute()
         found = []
         for (event_type, position), reply in zip(located, replies, strict=True):
             try:
-                found.append((position, decode_fields(event_type, reply[0][1])))
+                found.append((position, decode(reply[0][1], (event_type,))))
             except (MalformedEvent, IndexError):
-                logger.warning("history entry unreadable", type=event_type, position=position)
+                logger.warning("entry unreadable", type=event_type, position=position)
         return found

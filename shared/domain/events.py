@@ -1,12 +1,18 @@
-"""The public event documents (contract 1.1): every event type, in a CloudEvents 1.0 envelope.
+"""The public event documents (contract 1.2): every event type, in a CloudEvents 1.0 envelope.
 
 Each Redis stream entry has exactly two fields, ``type`` and ``event``; ``event`` is the
 envelope serialised as UTF-8 JSON. The types here are msgspec structs: frozen, not tracked by
 the garbage collector (they hold no cycles), decoded straight from the bytes Redis returns.
-They describe the *shape* of a document and tolerate unknown fields, so a reader keeps working
-when a later minor version adds one; the rules a *request* must satisfy (lengths, limits,
-who may act) live at the HTTP edge and in ``shared.domain.lifecycle``. A reader decodes an entry
-with ``shared.log.decode_entry`` (one place, one decoder per type).
+They describe the *shape* of a document and tolerate unknown fields and the absence of what
+later versions added, so a reader takes the documents of every version and of other writers;
+the rules a *request* must satisfy live at the HTTP edge and in the lifecycle. A reader
+decodes an entry with ``shared.log.eventlog`` (one place, one decoder per type).
+
+1.2 adds, always written by the services and absent from older documents: ``taskversion``
+(the number of the event in its task's life) and ``importedat`` (set when an admin imported a
+record of the past, whose ``time`` is its own date) on the envelope; ``managed_by`` and
+``continues`` on a registration; on every other event of a task, whose task it is
+(``registrant``, ``unit``, ``managed_by``) and, on the committee's acts, ``committee``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 Quantity = int | float
 """A target or an actual. The API accepts finite numbers up to 1e15 in size; a reader takes
 any JSON number it can hold (ints of any size, finite floats) and never fails on one."""
+ROOT = "root"
+"""The code of the one committee of a year that has published none."""
 
 
 class Level(StrEnum):
@@ -67,6 +75,17 @@ class Rating(StrEnum):
     not_completed = "not_completed"  # Không hoàn thành nhiệm vụ
 
 
+class ReminderKind(StrEnum):
+    not_registered = "not_registered"
+    no_recent_progress = "no_recent_progress"
+
+
+class NotificationKind(StrEnum):
+    returned = "returned"
+    approved = "approved"
+    evaluated = "evaluated"
+
+
 class Value(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """A part of an event's data."""
 
@@ -83,6 +102,13 @@ class Unit(Value, frozen=True, gc=False, kw_only=True):
     name: str
 
 
+class RosterUnit(Unit, frozen=True, gc=False, kw_only=True):
+    """A unit on a year's roster; ``replaces``: the codes of earlier years' units it took over
+    (57 communes became 29)."""
+
+    replaces: tuple[str, ...] = ()
+
+
 class Target(Value, frozen=True, gc=False, kw_only=True):
     metric: str
     unit: str
@@ -96,13 +122,24 @@ class Actual(Value, frozen=True, gc=False, kw_only=True):
 
 
 class Leader(Value, frozen=True, gc=False, kw_only=True):
-    """A leader on a year's roster, expected to register."""
+    """A leader on a year's roster, expected to register; ``managed_by``: the committee that
+    approves their tasks (None: the year's root)."""
 
     id: str
     name: str
     position: str
     level: Level
     unit: str
+    managed_by: str | None = None
+    email: str | None = None
+
+
+class Committee(Value, frozen=True, gc=False, kw_only=True):
+    """An approving committee (a Standing Committee); ``parent`` None for the root."""
+
+    code: str
+    name: str
+    parent: str | None = None
 
 
 class RegistrationData(Value, frozen=True, gc=False, kw_only=True):
@@ -118,6 +155,10 @@ class RegistrationData(Value, frozen=True, gc=False, kw_only=True):
     kind: Kind
     targets: tuple[Target, ...]
     deadline: date
+    managed_by: str | None = None
+    """The committee that approves the task (None in documents before 1.2: the root)."""
+    continues: str | None = None
+    """The task of an earlier year this one carries on."""
 
 
 class TaskRegistered(RegistrationData, frozen=True, gc=False, kw_only=True):
@@ -130,63 +171,65 @@ class TaskAmended(RegistrationData, frozen=True, gc=False, kw_only=True):
     amended_at: Moment
 
 
-class TaskWithdrawn(Value, frozen=True, gc=False, kw_only=True):
+class TaskFact(Value, frozen=True, gc=False, kw_only=True):
+    """The fields every later event of a task carries: which task, and (since 1.2) whose, so
+    that a subscriber can use an event alone."""
+
     task_id: str
     year: int
+    registrant: Registrant | None = None
+    unit: Unit | None = None
+    managed_by: str | None = None
+
+
+class TaskWithdrawn(TaskFact, frozen=True, gc=False, kw_only=True):
     reason: str
     withdrawn_at: Moment
 
 
-class TaskApproved(Value, frozen=True, gc=False, kw_only=True):
-    task_id: str
-    year: int
+class TaskApproved(TaskFact, frozen=True, gc=False, kw_only=True):
     decided_by: str
     reference: str | None = None
     note: str | None = None
     approved_at: Moment
+    committee: str | None = None
+    """The committee that decided (since 1.2)."""
 
 
-class TaskRejected(Value, frozen=True, gc=False, kw_only=True):
-    task_id: str
-    year: int
+class TaskRejected(TaskFact, frozen=True, gc=False, kw_only=True):
     decided_by: str
     reason: str
     rejected_at: Moment
+    committee: str | None = None
 
 
-class TaskReturned(Value, frozen=True, gc=False, kw_only=True):
-    task_id: str
-    year: int
+class TaskReturned(TaskFact, frozen=True, gc=False, kw_only=True):
     decided_by: str
     reason: str
     returned_at: Moment
+    committee: str | None = None
 
 
-class ProgressLogged(Value, frozen=True, gc=False, kw_only=True):
-    task_id: str
-    year: int
+class ProgressLogged(TaskFact, frozen=True, gc=False, kw_only=True):
     reported_at: date
     actuals: tuple[Actual, ...]
     status: ProgressStatus
     note: str | None = None
 
 
-class TaskSelfAssessed(Value, frozen=True, gc=False, kw_only=True):
-    task_id: str
-    year: int
+class TaskSelfAssessed(TaskFact, frozen=True, gc=False, kw_only=True):
     rating: Rating
     summary: str
     assessed_at: Moment
 
 
-class TaskEvaluated(Value, frozen=True, gc=False, kw_only=True):
-    task_id: str
-    year: int
+class TaskEvaluated(TaskFact, frozen=True, gc=False, kw_only=True):
     rating: Rating
     decided_by: str
     reference: str | None = None
     note: str | None = None
     evaluated_at: Moment
+    committee: str | None = None
 
 
 class YearClosed(Value, frozen=True, gc=False, kw_only=True):
@@ -198,8 +241,33 @@ class YearClosed(Value, frozen=True, gc=False, kw_only=True):
 
 class RosterPublished(Value, frozen=True, gc=False, kw_only=True):
     year: int
-    units: tuple[Unit, ...]
+    units: tuple[RosterUnit, ...]
     leaders: tuple[Leader, ...]
+
+
+class CommitteesPublished(Value, frozen=True, gc=False, kw_only=True):
+    year: int
+    committees: tuple[Committee, ...]
+
+
+class ReminderSent(Value, frozen=True, gc=False, kw_only=True):
+    """A leader was e-mailed a reminder of what is due."""
+
+    year: int
+    kind: ReminderKind
+    leader: str
+    task_ids: tuple[str, ...] = ()
+    sent_at: Moment
+
+
+class NotificationSent(Value, frozen=True, gc=False, kw_only=True):
+    """A task's registrant was e-mailed about an event of the task (``event_id``)."""
+
+    event_id: str
+    task_id: str
+    leader: str
+    kind: NotificationKind
+    sent_at: Moment
 
 
 class DeadLetter(Value, frozen=True, gc=False, kw_only=True):
@@ -223,19 +291,9 @@ class DeadLetterReplayed(Value, frozen=True, gc=False, kw_only=True):
     replayed_by: str
 
 
-TaskData = (
-    TaskRegistered
-    | TaskAmended
-    | TaskWithdrawn
-    | TaskApproved
-    | TaskRejected
-    | TaskReturned
-    | ProgressLogged
-    | TaskSelfAssessed
-    | TaskEvaluated
-)
-YearData = YearClosed | RosterPublished
-EventData = TaskData | YearData
+TaskData = TaskRegistered | TaskAmended | TaskFact
+YearData = YearClosed | RosterPublished | CommitteesPublished
+EventData = TaskData | YearData | ReminderSent | NotificationSent
 
 STREAMS: dict[str, str] = {
     "TaskRegistered": "tasks:registered",
@@ -249,10 +307,14 @@ STREAMS: dict[str, str] = {
     "TaskEvaluated": "tasks:evaluated",
     "YearClosed": "years",
     "RosterPublished": "roster",
+    "CommitteesPublished": "roster",
+    "ReminderSent": "reminders",
+    "NotificationSent": "notifications",
 }
-"""Event type -> its stream's key after ``<STREAM_PREFIX>:`` (one stream per type)."""
+"""Event type -> its stream's key after ``<STREAM_PREFIX>:``. Every type has a stream of its
+own but the year's programme: its roster and its committees share ``roster``."""
 
-DATA_TYPES: dict[str, type[EventData]] = {
+TASK_TYPES: dict[str, type[TaskData]] = {
     cls.__name__: cls
     for cls in (
         TaskRegistered,
@@ -264,9 +326,22 @@ DATA_TYPES: dict[str, type[EventData]] = {
         TaskReturned,
         TaskSelfAssessed,
         TaskEvaluated,
-        YearClosed,
-        RosterPublished,
     )
+}
+"""The events of a task: each carries ``taskversion`` (since 1.2)."""
+
+DATA_TYPES: dict[str, type[EventData]] = {
+    **TASK_TYPES,
+    **{
+        cls.__name__: cls
+        for cls in (
+            YearClosed,
+            RosterPublished,
+            CommitteesPublished,
+            ReminderSent,
+            NotificationSent,
+        )
+    },
 }
 
 PARKED_TYPES: dict[str, type[DeadLetter | DeadLetterReplayed]] = {
@@ -295,6 +370,12 @@ class Event(msgspec.Struct, Generic[D], frozen=True, gc=False, kw_only=True):
     """Extension: who made the event: a person's id, or a service's name."""
     actorrole: str | None = None
     """Extension: the role they acted in (registrant, approver, viewer, admin)."""
+    taskversion: int | None = None
+    """Extension (1.2): 1 for a task's registration, then +1 for each later event of the task,
+    whatever its stream; None on events that are not a task's, and before 1.2."""
+    importedat: Moment | None = None
+    """Extension (1.2): when an admin imported this record of the past (its ``time`` is the
+    record's own); None for everything recorded as it happened."""
     data: D
 
 
@@ -306,10 +387,12 @@ def utc_now() -> datetime:
 
 
 def subject_of(data: EventData | DeadLetter | DeadLetterReplayed) -> str:
-    """A task event's subject is its task id; a year event's, the year; a dead letter's, the
-    entry it is about."""
-    if isinstance(data, YearClosed | RosterPublished):
+    """A task's event's subject is its task id; a year's, the year; a reminder's, the leader;
+    a dead letter's, the entry it is about."""
+    if isinstance(data, YearClosed | RosterPublished | CommitteesPublished):
         return str(data.year)
+    if isinstance(data, ReminderSent):
+        return data.leader
     if isinstance(data, DeadLetter):
         return f"{data.stream}/{data.entry_id}"
     if isinstance(data, DeadLetterReplayed):
@@ -326,6 +409,8 @@ def new_event(
     actor: str | None = None,
     actor_role: str | None = None,
     causation_id: str | None = None,
+    task_version: int | None = None,
+    imported_at: datetime | None = None,
 ) -> Event[D]:
     """Wrap ``data`` in a new envelope with a fresh unique ``id``."""
     return Event(
@@ -338,6 +423,8 @@ def new_event(
         causationid=causation_id,
         actor=actor,
         actorrole=actor_role,
+        taskversion=task_version,
+        importedat=imported_at,
         data=data,
     )
 

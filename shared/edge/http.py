@@ -24,8 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,6 +32,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.domain.refusals import Refusal
 from shared.edge.identity import Forbidden, ProviderUnavailable, Unauthenticated
 from shared.edge.limits import BodyLimit
+from shared.log.faults import CODES, said, unavailable
+from shared.log.replication import NotReplicated
 from shared.ops.metrics import Metrics
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -41,6 +42,8 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 Readiness = Callable[[], Awaitable[str | None]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+RETRY_AFTER = 2
+"""Seconds a 503 of a service still starting (or of the identity provider) asks to wait."""
 
 logger = structlog.get_logger()
 
@@ -64,8 +67,17 @@ STATUS_TEXT = {
     409: "refused by the state it meets (a task's state, a closed year, a quota...)",
     413: "request body too large",
     422: "the request is malformed or breaks a rule",
-    503: "the event log (Redis) or the identity provider is unavailable, or still starting",
+    503: "the event log (Redis) cannot take the request now (no primary, out of memory, disk, "
+    "too few replicas: the code and message say which), the identity provider is "
+    "unavailable, or the service is still starting; Retry-After says when to retry",
+    504: "not caught up with the position asked for (``after``) in time: the write is safe, retry",
 }
+
+
+class Late(Refusal):
+    """504: a read asked to include a write (``after``) that it has not caught up with yet."""
+
+    status = 504
 
 
 UNREADABLE_BODY = (
@@ -137,6 +149,15 @@ def problem(
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
+INTERNAL = "an internal error; it is logged with this request's correlation id"
+
+
+def internal_error(error: BaseException) -> JSONResponse:
+    """A bug: a 500 in the one error shape, logged with the error and its traceback."""
+    logger.error("request failed", error=str(error) or type(error).__name__, exc_info=error)
+    return problem(500, INTERNAL, "internal_error")
+
+
 def correlation_id(request: Request) -> str:
     value: str = request.state.correlation_id
     return value
@@ -199,7 +220,8 @@ def service_app(
         where = error.field[:1]
         inside = where and where[0] in ("header", "query", "path")
         loc = ["body", *error.field] if error.field and not inside else list(error.field)
-        return problem(error.status, error.message, error.code, loc)
+        retry = {"Retry-After": "30"} if error.status == 503 else {}
+        return problem(error.status, error.message, error.code, loc, **retry)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -228,14 +250,25 @@ def service_app(
 
     @app.exception_handler(ProviderUnavailable)
     async def provider_down(_request: Request, error: ProviderUnavailable) -> JSONResponse:
-        return problem(503, str(error), "identity_provider_unavailable")
+        headers = {"Retry-After": str(RETRY_AFTER)}
+        return problem(503, str(error), "identity_provider_unavailable", **headers)
 
-    async def unavailable(_request: Request, _error: Exception) -> JSONResponse:
-        message = "the event log (Redis) is unavailable: nothing was written, retry later"
-        return problem(503, message, "log_unavailable")
+    async def log_fault(_request: Request, error: Exception) -> JSONResponse:
+        """Every way the log (Redis) cannot take a request, as a 503 with Retry-After and
+        the reason (``shared.log.faults``); any other Redis error is a bug: a 500, logged
+        with its traceback. Answered here, the connection stays open (keep-alive)."""
+        fault = unavailable(error)
+        if fault is None:
+            return internal_error(error)
+        metrics.log_refusals(fault.code).inc()
+        logger.warning("log unavailable", code=fault.code, error=said(error))
+        headers = {"Retry-After": str(fault.retry_after)}
+        return problem(503, fault.message, fault.code, **headers)
 
-    app.add_exception_handler(RedisConnectionError, unavailable)
-    app.add_exception_handler(RedisTimeoutError, unavailable)
+    for code in CODES:  # exposed from the start, at 0: an alert's rate() sees them
+        metrics.log_refusals(code)
+    app.add_exception_handler(RedisError, log_fault)
+    app.add_exception_handler(NotReplicated, log_fault)
     declare_bearer(app)
     app.add_middleware(Gate, starting=starting)
     app.add_middleware(Access, metrics=metrics)
@@ -255,7 +288,12 @@ class Gate:
         if scope["type"] == "http" and scope["path"] not in PROBES:
             reason = self.starting()
             if reason:
-                answer = problem(503, f"not serving yet: {reason}", "starting")
+                answer = problem(
+                    503,
+                    f"not serving yet: {reason}",
+                    "starting",
+                    **{"Retry-After": str(RETRY_AFTER)},
+                )
                 await answer(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -281,20 +319,27 @@ class Access:
         state = scope.setdefault("state", {})
         state["correlation_id"] = correlation
         structlog.contextvars.bind_contextvars(correlation_id=correlation)
-        started = time.perf_counter()
-        status = 500
+        began = time.perf_counter()
+        status, started = 500, False
 
         async def answering(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation
             await send(message)
 
         try:
             await self.app(scope, receive, answering)
+        except Exception as error:
+            # Answered here (not by Starlette's last resort, which answers text and makes
+            # the server close the connection) and not raised again: a 500 in the one
+            # error shape, logged once with its traceback; the connection stays open.
+            if status != 500 or started:
+                raise
+            await internal_error(error)(scope, receive, answering)
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - began
             route = _route(scope)
             self.metrics.requests(route, scope["method"], str(status)).inc()
             self.metrics.request_seconds(route).observe(elapsed)

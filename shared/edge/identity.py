@@ -1,9 +1,10 @@
 """Who is calling: bearer tokens, static or from the province's OpenID Connect provider.
 
-``API_TOKENS`` (or the file named by ``API_TOKENS_FILE``) lists ``role:token:person`` entries,
-separated by commas or new lines. The person is the id of the person the token stands for
-(for a registrant, their registrant id); an entry without one stands for a service, whose
-``actor`` is ``<role>-<first 8 hex of the token's SHA-256>``. A ``registrant`` entry without a
+``API_TOKENS`` (or the file named by ``API_TOKENS_FILE``) lists ``role:token:person:committee``
+entries, separated by commas or new lines. The person is the id of the person the token
+stands for (for a registrant, their registrant id), the committee the one they belong to (an
+approver decides that committee's tasks); an entry without a person stands for a service,
+whose ``actor`` is ``<role>-<first 8 hex of the token's SHA-256>``. A ``registrant`` entry without a
 person is refused at start: a registrant is always a person. Tokens are compared in constant
 time, and never logged or written anywhere.
 
@@ -18,18 +19,19 @@ import hmac
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import Request
 
-from shared.domain.people import Actor, Role, key
-from shared.edge.oidc import OidcVerifier, TokenRejected
-from shared.edge.oidc import ProviderUnavailable as OidcUnavailable
+from shared.domain.people import Actor, Role, is_identifier, key
+from shared.edge.oidc_claims import ClaimPaths, TokenRejected
+from shared.edge.oidc_claims import ProviderUnavailable as OidcUnavailable
+from shared.edge.settings import ServiceSettings
 
-_TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]{16,200}$")
-IDENTIFIER = r"^[A-Za-z0-9_-]{1,64}$"
-"""Person ids, registrant ids, unit codes and task ids: 1-64 of A-Z a-z 0-9 _ -."""
-_PERSON = re.compile(IDENTIFIER)
+if TYPE_CHECKING:  # imported when OpenID Connect is configured (PyJWT, cryptography, httpx)
+    from shared.edge.oidc import OidcVerifier
+
+_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{16,200}")
 
 ANONYMOUS = Actor("anonymous", frozenset({Role.admin}))
 
@@ -70,13 +72,18 @@ class Tokens:
             if not entry or entry.startswith("#"):
                 continue
             role_text, _, rest = entry.partition(":")
-            token, _, person = rest.partition(":")
+            token, _, rest = rest.partition(":")
+            person, _, committee = rest.partition(":")
             if role_text not in Role.__members__:
                 raise TokenError(f"entry {number}: role {role_text!r} is not one of {list(Role)}")
-            if not _TOKEN.match(token):
+            if not _TOKEN.fullmatch(token):
                 raise TokenError(f"entry {number}: a token is 16-200 of A-Z a-z 0-9 . _ ~ + / = -")
-            if person and not _PERSON.match(person):
+            if person and not is_identifier(person):
                 raise TokenError(f"entry {number}: a person is 1-64 of A-Z a-z 0-9 _ -")
+            if committee and not (person and is_identifier(committee)):
+                raise TokenError(
+                    f"entry {number}: a committee (1-64 of A-Z a-z 0-9 _ -) follows a person"
+                )
             if role_text == Role.registrant and not person:
                 raise TokenError(
                     f"entry {number}: a registrant token needs its person "
@@ -87,7 +94,12 @@ class Tokens:
             seen.add(token)
             role = Role(role_text)
             if person:
-                actor = Actor(key(person), frozenset({role}), person=key(person))
+                actor = Actor(
+                    key(person),
+                    frozenset({role}),
+                    person=key(person),
+                    committee=key(committee) if committee else None,
+                )
             else:
                 fingerprint = hashlib.sha256(token.encode()).hexdigest()[:8]
                 actor = Actor(f"{role_text}-{fingerprint}", frozenset({role}))
@@ -124,14 +136,25 @@ class OidcActors:
             raise ProviderUnavailable(
                 f"the identity provider cannot be reached: {error}"
             ) from error
-        if not _PERSON.match(verified.person):
+        if not is_identifier(verified.person):
             raise Unauthenticated(
                 "the token's person claim is not a person id (1-64 of A-Z a-z 0-9 _ -): "
                 "configure OIDC_PERSON_CLAIM to name the claim holding the registrant id"
             )
+        for what, value in (("unit", verified.unit), ("committee", verified.committee)):
+            if value is not None and not is_identifier(value):
+                raise Unauthenticated(
+                    f"the token's {what} claim is not a code (1-64 of A-Z a-z 0-9 _ -)"
+                )
         roles = frozenset(Role(role) for role in verified.roles if role in Role.__members__)
         person = key(verified.person)
-        return Actor(person, roles, person=person, unit=verified.unit)
+        return Actor(
+            person,
+            roles,
+            person=person,
+            unit=None if verified.unit is None else key(verified.unit),
+            committee=None if verified.committee is None else key(verified.committee),
+        )
 
     async def aclose(self) -> None:
         await self.verifier.aclose()
@@ -199,3 +222,52 @@ def requires(authenticator: Authenticator) -> Callable[..., Guard]:
         return caller
 
     return guard
+
+
+class NoTokens(RuntimeError):
+    """The service would be open to anyone, and nobody said that is wanted."""
+
+
+def authenticator(settings: ServiceSettings) -> Authenticator:
+    """Who may call the service: its static tokens and, with OIDC_ISSUER, the province's
+    identity provider; open to all only by explicit choice."""
+    text = settings.api_tokens
+    if settings.api_tokens_file is not None:
+        text += "\n" + settings.api_tokens_file.read_text(encoding="utf-8")
+    tokens = Tokens.parse(text)
+    verifier = oidc_actors(settings)
+    if len(tokens) or verifier is not None:
+        return Authenticator(tokens if len(tokens) else None, verifier)
+    if settings.allow_anonymous:
+        return Authenticator(None)
+    raise NoTokens(
+        "no API_TOKENS (or API_TOKENS_FILE) and no OIDC_ISSUER configured: refusing to start "
+        "an open service; set tokens as role:token:person entries, or ALLOW_ANONYMOUS=true "
+        "for a local demo"
+    )
+
+
+def oidc_verifier(settings: ServiceSettings) -> OidcVerifier | None:
+    """The verifier ``OIDC_*`` describe; None without ``OIDC_ISSUER``."""
+    if not settings.oidc_issuer:
+        return None
+    if not settings.oidc_audience:
+        raise ValueError(
+            "OIDC_ISSUER is set but OIDC_AUDIENCE is not: set the audience (aud) "
+            "the access tokens for this service carry"
+        )
+    paths = ClaimPaths(
+        person=settings.oidc_person_claim,
+        roles=settings.oidc_roles_claim,
+        unit=settings.oidc_unit_claim,
+        committee=settings.oidc_committee_claim,
+    )
+    from shared.edge.oidc import OidcVerifier
+
+    return OidcVerifier(settings.oidc_issuer, settings.oidc_audience, claims=paths)
+
+
+def oidc_actors(settings: ServiceSettings) -> Verifier | None:
+    """The actors of OpenID Connect access tokens, when OIDC_ISSUER is set."""
+    verifier = oidc_verifier(settings)
+    return None if verifier is None else OidcActors(verifier)

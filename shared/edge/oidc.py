@@ -16,19 +16,20 @@ Tokens are never logged; a refusal's message is safe to show the client.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import jwt
 import structlog
 
-from shared.edge.oidc_claims import TokenRejected, VerifiedToken, bearer_of
-from shared.edge.oidc_keys import ASYMMETRIC, IssuerKeys, ProviderUnavailable
-
-if (
-    TYPE_CHECKING
-):  # shared.edge.settings imports shared.edge.identity, which is to import this module
-    from shared.edge.settings import ServiceSettings
+from shared.edge.oidc_claims import (
+    ClaimPaths,
+    ProviderUnavailable,
+    TokenRejected,
+    VerifiedToken,
+    bearer_of,
+)
+from shared.edge.oidc_keys import ASYMMETRIC, IssuerKeys
 
 __all__ = ["OidcVerifier", "ProviderUnavailable", "TokenRejected", "VerifiedToken"]
 
@@ -55,40 +56,18 @@ class OidcVerifier:
         issuer: str,
         audience: str,
         *,
-        person_claim: str = "sub",
-        roles_claim: str = "roles",
-        unit_claim: str | None = None,
+        claims: ClaimPaths | None = None,
         client: httpx.AsyncClient | None = None,
         refetch_interval: float = 10.0,
         leeway: float = 30.0,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
-        self.person_claim = person_claim
-        self.roles_claim = roles_claim
-        self.unit_claim = unit_claim
+        self.claims = claims or ClaimPaths()
         self.leeway = leeway
         self._owns_client = client is None
         self._client = client or httpx.AsyncClient(timeout=5.0)
         self._keys = IssuerKeys(issuer, self._client, refetch_interval)
-
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> OidcVerifier | None:
-        """The verifier ``OIDC_*`` describe; None without ``OIDC_ISSUER``."""
-        if not settings.oidc_issuer:
-            return None
-        if not settings.oidc_audience:
-            raise ValueError(
-                "OIDC_ISSUER is set but OIDC_AUDIENCE is not: set the audience (aud) "
-                "the access tokens for this service carry"
-            )
-        return cls(
-            settings.oidc_issuer,
-            settings.oidc_audience,
-            person_claim=settings.oidc_person_claim,
-            roles_claim=settings.oidc_roles_claim,
-            unit_claim=settings.oidc_unit_claim,
-        )
 
     @staticmethod
     def looks_like_jwt(token: str) -> bool:
@@ -130,9 +109,7 @@ class OidcVerifier:
             raise TokenRejected(f"the token has no '{error.claim}' claim") from error
         except jwt.PyJWTError as error:
             raise TokenRejected(_refusal(error)) from error
-        return bearer_of(
-            claims, person=self.person_claim, roles=self.roles_claim, unit=self.unit_claim
-        )
+        return bearer_of(claims, self.claims)
 
     async def aclose(self) -> None:
         if self._owns_client:

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 
+class ProviderUnavailable(Exception):
+    """The provider's discovery document or key set cannot be fetched (HTTP 503)."""
+
+
 class TokenRejected(Exception):
     """The token is not accepted (HTTP 401); the message is safe to show the client."""
 
@@ -24,6 +28,7 @@ class VerifiedToken:
     person: str
     roles: frozenset[str]
     unit: str | None
+    committee: str | None = None
 
 
 _MISSING: Any = object()
@@ -68,19 +73,34 @@ def roles_of(claims: Mapping[str, Any], path: str) -> frozenset[str]:
     return frozenset(values)
 
 
-def unit_of(claims: Mapping[str, Any], path: str | None) -> str | None:
+def name_of(claims: Mapping[str, Any], path: str | None, what: str) -> str | None:
+    """An optional claim holding a name (a unit's, a committee's); None where it is absent."""
     if path is None:
         return None
     value = claim_at(claims, path)
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise TokenRejected(f"the token's unit (claim '{path}') is not a name")
+        raise TokenRejected(f"the token's {what} (claim '{path}') is not a name")
     return value
 
 
-def bearer_of(
-    claims: Mapping[str, Any], *, person: str, roles: str, unit: str | None
-) -> VerifiedToken:
+@dataclass(frozen=True, slots=True)
+class ClaimPaths:
+    """Where a token names its bearer: ``OIDC_PERSON_CLAIM``, ``OIDC_ROLES_CLAIM``,
+    ``OIDC_UNIT_CLAIM``, ``OIDC_COMMITTEE_CLAIM``."""
+
+    person: str = "sub"
+    roles: str = "roles"
+    unit: str | None = None
+    committee: str | None = None
+
+
+def bearer_of(claims: Mapping[str, Any], paths: ClaimPaths) -> VerifiedToken:
     """The bearer named by the claims at these paths; a malformed claim rejects the token."""
-    return VerifiedToken(person_of(claims, person), roles_of(claims, roles), unit_of(claims, unit))
+    return VerifiedToken(
+        person_of(claims, paths.person),
+        roles_of(claims, paths.roles),
+        name_of(claims, paths.unit, "unit"),
+        name_of(claims, paths.committee, "committee"),
+    )

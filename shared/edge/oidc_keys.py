@@ -17,7 +17,7 @@ import httpx
 import jwt
 import structlog
 
-from shared.edge.oidc_claims import TokenRejected
+from shared.edge.oidc_claims import ProviderUnavailable, TokenRejected
 
 logger = structlog.get_logger()
 
@@ -29,10 +29,6 @@ ALGORITHMS: dict[str, frozenset[str]] = {
     "OKP:Ed25519": frozenset({"EdDSA"}),
 }
 ASYMMETRIC = frozenset().union(*ALGORITHMS.values())
-
-
-class ProviderUnavailable(Exception):
-    """The provider's discovery document or key set cannot be fetched (HTTP 503)."""
 
 
 class SigningKey:

@@ -19,10 +19,20 @@ from redis.exceptions import RedisError
 
 from shared.domain.people import Actor, Role
 from shared.edge.http import Lifespan, answers, service_app
-from shared.edge.identity import Authenticator, Guard, TokenError, requires
-from shared.edge.settings import Clock, NoTokens, ServiceSettings, authenticator
+from shared.edge.identity import (
+    Authenticator,
+    Guard,
+    NoTokens,
+    TokenError,
+    authenticator,
+    requires,
+)
+from shared.edge.settings import Clock, ServiceSettings
 from shared.log.eventlog import EventLog, connect
+from shared.log.faults import health
+from shared.log.gauges import StreamGauges
 from shared.log.keys import Keys
+from shared.log.store import Store
 from shared.ops.logging import configure_logging
 from shared.ops.metrics import Metrics
 
@@ -39,6 +49,7 @@ class Runtime:
     log: EventLog = field(init=False)
     metrics: Metrics = field(init=False)
     clock: Clock = field(init=False)
+    gauges: StreamGauges = field(init=False)
     callers: Authenticator = field(init=False)
     checks: list[Check] = field(default_factory=list, init=False)
     """Readiness checks besides Redis: each answers why the service is not ready, or None."""
@@ -52,10 +63,21 @@ class Runtime:
     def __post_init__(self) -> None:
         self.keys = Keys(self.settings.stream_prefix)
         self.metrics = Metrics(self.name)
-        self.log = EventLog(connect(self.settings.redis_url), self.keys, self.name, self.metrics)
+        self.log = EventLog(
+            connect(self.settings.redis),
+            self.keys,
+            self.name,
+            self.metrics,
+            self.settings.replication,
+        )
         self.clock = Clock(self.settings.timezone)
         self.callers = authenticator(self.settings)
-        self.metrics.refreshers.append(self.read_gauges)
+        self.gauges = StreamGauges(self.log, self.metrics)
+        self.metrics.refreshers.append(self.gauges.refresh)
+
+    def store(self, quota: int = 2) -> Store:
+        """The writers' store over this process's log (WRITE_REPLICAS: the log's)."""
+        return Store(self.log, quota=quota)
 
     def requires(self, *roles: Role) -> Guard:
         """A FastAPI dependency admitting callers with one of ``roles``, as an ``Actor``."""
@@ -95,33 +117,17 @@ class Runtime:
             await self.callers.verifier.aclose()
         await self.log.redis.aclose()
 
-    async def read_gauges(self) -> None:
-        """At each scrape: ``redis_up``, and the length of every event stream and of the dead
-        letters. Redis away (or slower than 3 s): ``redis_up`` 0, the last lengths kept."""
-        keys = self.keys
-        streams = list(keys.streams.values())
-        try:
-            async with asyncio.timeout(3):
-                async with self.log.redis.pipeline(transaction=False) as pipe:
-                    for stream in [*streams, keys.dead_letter]:
-                        pipe.xlen(stream)
-                    *lengths, dead = await pipe.execute()
-        except (RedisError, OSError, TimeoutError) as error:
-            self.metrics.redis_up.set(0)
-            logger.warning("metrics refresh failed", error=str(error) or type(error).__name__)
-            return
-        for stream, length in zip(streams, lengths, strict=True):
-            self.metrics.stream_entries(stream).set(length)
-        self.metrics.dead_letter_entries.set(dead)
-        self.metrics.redis_up.set(1)
-
     async def readiness(self) -> str | None:
         if not self.started:
             return self._waiting_for
         try:
-            await self.log.redis.ping()
-        except (RedisError, OSError) as error:
-            return f"redis does not answer: {error}"
+            async with asyncio.timeout(3):
+                state = await health(self.log.redis, self.log.replication)
+        except (RedisError, OSError, TimeoutError) as error:
+            said = str(error) or type(error).__name__
+            return f"redis does not answer ({self.settings.redis.describe()}): {said}"
+        if state.refuses:
+            return state.refuses
         for check in self.checks:
             if reason := await check():
                 return reason
@@ -159,6 +165,7 @@ class Me(BaseModel):
     person: str | None
     roles: list[Role]
     unit: str | None
+    committee: str | None = None
 
 
 def me_route(anyone: Guard) -> APIRouter:
@@ -168,12 +175,13 @@ def me_route(anyone: Guard) -> APIRouter:
     @router.get("/me", response_model=Me, responses=answers(validated=False))
     async def me(actor: Actor = caller) -> Me:
         """Who the caller's token stands for: a person (or a service), their roles (maybe
-        none), and the unit their identity carries, if any."""
+        none), and the unit and committee their identity carries, if any."""
         return Me(
             actor=actor.id,
             person=actor.person,
             roles=sorted(actor.roles),
             unit=actor.unit,
+            committee=actor.committee,
         )
 
     return router

@@ -1,73 +1,53 @@
--- Append the events of one or more tasks and move their records: all of them, or nothing.
+-- Append events and write the records beside the log: all of it, or nothing, and only if
+-- nothing the decision read has changed since. No rule of the domain is checked here.
 --
--- KEYS[1]  the closed years (hash: year -> closed_at)
--- KEYS[2]  the idempotency record of the request (a placeholder when it has no key)
--- KEYS[3..] the streams, records, slot sets and pending queues the plan names by index
--- ARGV[1]  the plan (JSON): {idempotency: request hash or false, tasks: [{
---            task_id, year, record, expect (version), event_id, stream, type, document,
---            state, status, slots, quota (max live tasks, or 0), slot ('add'|'remove'|''),
---            pending, queue ('add'|'remove'|''), score, basis (true for a registration or
---            an amendment: its position is the registration's as it stands), and for a
---            registration or amendment that relied on a roster: roster (the year's roster
---            hash), roster_id (the event id of the roster it relied on, "" for none) }]};
---            document and state are ARGV indexes of the event's JSON and the new state's
+-- KEYS      every key the plan names, by index
+-- ARGV[1]   the plan (JSON):
+--   written  index of the key recording this call's positions (a retried call answers them)
+--   checks   [[key, field, expected]]: HGET key field must equal expected ('' = absent)
+--   appends  [[stream key, type, ARGV index of the event document]]
+--   writes   [['hset', key, field, value, field, value...] | ['zadd', key, score, member]
+--            | ['zrem', key, member]]; a value is a string, {arg = n} (ARGV[n]),
+--            {position = n} (where append n went) or {positions = true} (all, as JSON)
+-- ARGV[2..] the event documents and records the plan refers to
 --
--- Answers {'ok', positions (JSON list, one per task)}, {'replay', the first answer},
--- {'closed', year}, {'moved', task id} (the task changed since it was read: decide again),
--- {'roster', year} (another roster is in force: decide again) or {'quota', task id}.
+-- Answers {'ok', positions as JSON} or {'moved', the key that changed}.
 local plan = cjson.decode(ARGV[1])
-local tasks = plan.tasks
 
-if plan.idempotency then
-  local seen = redis.call('GET', KEYS[2])
-  if seen then return {'replay', seen} end
-end
+local done = redis.call('GET', KEYS[plan.written])
+if done then return {'ok', done} end
 
--- The same call run again (a client library retrying after a lost reply): its events are
--- already in the log; answer where they are, write nothing.
-if redis.call('HGET', KEYS[tasks[1].record], 'last_event') == tasks[1].event_id then
-  local positions = {}
-  for i, task in ipairs(tasks) do
-    positions[i] = redis.call('HGET', KEYS[task.record], 'last_position')
-  end
-  return {'ok', cjson.encode(positions)}
-end
-
-for _, task in ipairs(tasks) do
-  if redis.call('HEXISTS', KEYS[1], task.year) == 1 then return {'closed', task.year} end
-  local version = tonumber(redis.call('HGET', KEYS[task.record], 'version') or '0')
-  if version ~= task.expect then return {'moved', task.task_id} end
-  if task.roster and (redis.call('HGET', KEYS[task.roster], 'event_id') or '') ~= task.roster_id then
-    return {'roster', task.year}
-  end
-  if task.quota > 0 and redis.call('SCARD', KEYS[task.slots]) >= task.quota then
-    return {'quota', task.task_id}
-  end
+for _, check in ipairs(plan.checks) do
+  local found = redis.call('HGET', KEYS[check[1]], check[2]) or ''
+  if found ~= check[3] then return {'moved', KEYS[check[1]]} end
 end
 
 local positions = {}
-for i, task in ipairs(tasks) do
-  local position = redis.call('XADD', KEYS[task.stream], '*',
-    'type', task.type, 'event', ARGV[task.document])
-  positions[i] = position
-  redis.call('HSET', KEYS[task.record], 'state', ARGV[task.state], 'version', task.expect + 1,
-    'status', task.status, 'last_event', task.event_id, 'last_position', position)
-  if task.basis then redis.call('HSET', KEYS[task.record], 'basis_position', position) end
-  if task.slot == 'add' then
-    redis.call('SADD', KEYS[task.slots], task.task_id)
-  elseif task.slot == 'remove' then
-    redis.call('SREM', KEYS[task.slots], task.task_id)
-  end
-  if task.queue == 'add' then
-    redis.call('ZADD', KEYS[task.pending], task.score, task.task_id)
-  elseif task.queue == 'remove' then
-    redis.call('ZREM', KEYS[task.pending], task.task_id)
+for i, append in ipairs(plan.appends) do
+  positions[i] = redis.call('XADD', KEYS[append[1]], '*', 'type', append[2],
+    'event', ARGV[append[3]])
+end
+local answer = cjson.encode(positions)
+
+local function value(v)
+  if type(v) ~= 'table' then return v end
+  if v.arg then return ARGV[v.arg] end
+  if v.position then return positions[v.position] end
+  return answer
+end
+
+for _, write in ipairs(plan.writes) do
+  local op, target = write[1], KEYS[write[2]]
+  if op == 'hset' then
+    local args = {}
+    for i = 3, #write do args[#args + 1] = value(write[i]) end
+    redis.call('HSET', target, unpack(args))
+  elseif op == 'zadd' then
+    redis.call('ZADD', target, write[3], write[4])
+  elseif op == 'zrem' then
+    redis.call('ZREM', target, write[3])
   end
 end
 
-local answer = cjson.encode(positions)
-if plan.idempotency then
-  redis.call('SET', KEYS[2], cjson.encode({hash = plan.idempotency, positions = positions,
-    events = plan.events}))
-end
+redis.call('SET', KEYS[plan.written], answer, 'EX', 86400)
 return {'ok', answer}

@@ -1,15 +1,9 @@
-"""The published event contracts, generated from the structs in ``shared.domain.events`` that every
-reader decodes with: one JSON Schema per event type (``docs/schemas/<Type>.json``, draft
-2020-12) and an AsyncAPI 3.0 document of every stream (``docs/asyncapi.json``, see
-``shared.log.asyncapi``).
+"""The published event contracts, written from the code: one JSON Schema per event type
+(``docs/schemas/<Type>.json``, ``shared.log.schemas``) and an AsyncAPI 3.0 document of
+every stream (``docs/asyncapi.json``, ``shared.log.asyncapi``).
 
     python -m shared.log.contracts           # (re)write the files
     python -m shared.log.contracts --check   # exit 1 when the committed files differ (CI)
-
-A schema accepts exactly the documents ``shared.log.eventlog.decode_entry`` accepts (a
-differential property test holds the two to the same verdict): the services always write
-every property; a property with a default may be absent from a document another writer
-made. The shape of a ``schemaversion`` never changes; readers ignore unknown properties.
 """
 
 from __future__ import annotations
@@ -19,39 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import msgspec
+from shared.log.asyncapi import asyncapi_document
+from shared.log.schemas import TYPES, event_schema
 
-from shared.domain.events import DATA_TYPES, PARKED_TYPES, SCHEMA_VERSION, Event
-
-ROOT = Path(__file__).resolve().parent.parent
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
-TYPES: dict[str, type[Any]] = {**DATA_TYPES, **PARKED_TYPES}
-
-
-def event_schema(event_type: str) -> dict[str, Any]:
-    """The JSON Schema of the ``event`` field of an ``event_type`` stream entry."""
-    envelope: Any = Event[TYPES[event_type]]  # type: ignore[valid-type]
-    (top,), components = msgspec.json.schema_components([envelope], ref_template="#/$defs/{name}")
-    name = top["$ref"].rsplit("/", 1)[-1]
-    schema = components.pop(name)
-    properties = schema["properties"]
-    properties["type"] = {"const": event_type, "type": "string"}
-    properties["schemaversion"] = {"const": SCHEMA_VERSION, "type": "integer", "default": 1}
-    description = (
-        f"The `event` field of a `{event_type}` stream entry: a CloudEvents 1.0 document "
-        f"(structured mode, UTF-8), schemaversion {SCHEMA_VERSION}. The services write every "
-        "property; one with a default may be absent from a document another writer made. "
-        "Ignore properties you do not know."
-    )
-    return {
-        "$schema": DRAFT,
-        "title": f"{event_type} event",
-        "description": description,
-        "type": "object",
-        "properties": properties,
-        "required": schema["required"],
-        "$defs": dict(sorted(components.items())),
-    }
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 
 def render(document: dict[str, Any]) -> str:
@@ -60,8 +25,6 @@ def render(document: dict[str, Any]) -> str:
 
 def generated() -> dict[str, str]:
     """Every generated file (path relative to the repository) and its content."""
-    from shared.log.asyncapi import asyncapi_document
-
     files = {f"docs/schemas/{name}.json": render(event_schema(name)) for name in TYPES}
     files["docs/asyncapi.json"] = render(asyncapi_document())
     return files

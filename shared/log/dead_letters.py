@@ -24,6 +24,7 @@ import redis
 
 from shared.domain.events import DeadLetterReplayed, encode, new_event, utc_now
 from shared.edge.settings import ServiceSettings
+from shared.log.connection import connect_sync
 from shared.log.eventlog import text
 from shared.log.keys import Keys
 
@@ -104,7 +105,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     args = parser.parse_args(argv)
 
     settings = ServiceSettings()
-    letters = DeadLetters(redis.Redis.from_url(settings.redis_url), Keys(settings.stream_prefix))
+    letters = DeadLetters(connect_sync(settings.redis), Keys(settings.stream_prefix))
     try:
         if args.verb == "list":
             for row in letters.entries(args.stream, args.limit):

@@ -10,17 +10,14 @@ trimmed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import msgspec
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
+from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.domain.events import (
     DATA_TYPES,
@@ -32,11 +29,18 @@ from shared.domain.events import (
     new_event,
     utc_now,
 )
+from shared.log.connection import connect as connect  # the one way to the log
 from shared.log.keys import Keys, digest
+from shared.log.replication import (
+    Replication,
+    replicated_call,
+    replicated_read,
+    replicated_reads,
+)
 from shared.ops.metrics import Metrics
 
 RawFields = Mapping[bytes, bytes]
-_NAMES = {name: name.encode() for name in DATA_TYPES}
+_NAMES = {name.encode(): name for name in DATA_TYPES}
 DECODERS: dict[str, msgspec.json.Decoder[AnyEvent]] = {
     name: msgspec.json.Decoder(Event[data])  # type: ignore[valid-type]
     for name, data in DATA_TYPES.items()
@@ -52,43 +56,34 @@ return false
 
 
 class MalformedEvent(ValueError):
-    """A stream entry that is not a valid event document of the expected type."""
+    """A stream entry that is not a valid event document of a type its stream holds."""
 
 
-def decode_entry(expected: str, fields: RawFields) -> AnyEvent:
-    """The event in a stream entry of the ``expected`` type, or ``MalformedEvent`` saying why.
+def decode(fields: RawFields | list[bytes], types: Collection[str]) -> AnyEvent:
+    """The event in a stream entry whose stream holds ``types``, or ``MalformedEvent`` saying
+    why: the one place an entry is decoded.
 
-    The document is decoded once, from the bytes Redis returned, into the typed structs of
-    ``shared.domain.events`` (which refuse bytes that are not UTF-8, lone surrogates and numbers a
-    float cannot hold)."""
-    document = fields.get(b"event")
-    decoder = DECODERS.get(expected)
-    if decoder is None:
-        raise MalformedEvent(f"unknown event type {expected[:80]!r}")
-    if len(fields) != 2 or fields.get(b"type") != expected.encode() or document is None:
-        shown = {name.decode(errors="replace")[:40]: value[:40] for name, value in fields.items()}
-        raise MalformedEvent(f"entry fields {shown}, expected type={expected!r} and event")
-    return _decode(expected, document)
-
-
-def decode_fields(expected: str, fields: Sequence[bytes]) -> AnyEvent:
-    """``decode_entry`` of an entry's fields as Redis sends them, a flat list of names and
-    values (XRANGE and XREAD with their reply left as it is), without a dict per entry: the
-    path of a follower reading hundreds of thousands of entries. Same verdicts (a
-    differential test holds them equal): an entry laid out otherwise goes to
-    ``decode_entry``."""
-    if (
-        len(fields) == 4
-        and fields[0] == b"type"
-        and fields[2] == b"event"
-        and fields[1] == _NAMES.get(expected)
-    ):
-        return _decode(expected, fields[3])
-    return decode_entry(expected, dict(zip(fields[::2], fields[1::2], strict=False)))
-
-
-def _decode(expected: str, document: bytes) -> AnyEvent:
-    """The document of an entry of a known type (``decode_entry`` checked it)."""
+    ``fields`` as Redis sends them (a flat list of names and values, as XRANGE and XREAD
+    replies are left) or as a mapping. The document is decoded once, from the bytes, into the
+    typed structs of ``shared.domain.events`` (which refuse bytes that are not UTF-8, lone
+    surrogates and numbers a float cannot hold)."""
+    flat = fields if isinstance(fields, list) else [p for pair in fields.items() for p in pair]
+    if len(flat) == 4 and flat[0] == b"type" and flat[2] == b"event":
+        name, document = flat[1], flat[3]
+    else:
+        found = dict(zip(flat[::2], flat[1::2], strict=False))
+        given = found.get(b"event")
+        if found.keys() != {b"type", b"event"} or given is None:
+            shown = {
+                bytes(k).decode(errors="replace")[:40]: bytes(v)[:40] for k, v in found.items()
+            }
+            raise MalformedEvent(f"entry fields {shown}, expected type and event")
+        name, document = found[b"type"], given
+    expected = _NAMES.get(bytes(name))
+    if expected is None or expected not in types:
+        raise MalformedEvent(
+            f"a {bytes(name)[:80]!r} entry in a stream of {', '.join(sorted(types))}"
+        )
     try:
         event = DECODERS[expected].decode(document)
     except msgspec.DecodeError as error:  # ValidationError is a DecodeError
@@ -98,21 +93,6 @@ def _decode(expected: str, document: bytes) -> AnyEvent:
     if event.schemaversion != SCHEMA_VERSION:
         raise MalformedEvent(f"unsupported schemaversion {event.schemaversion}")
     return event
-
-
-def connect(url: str) -> Redis:
-    """A client for the log; replies stay bytes, decoded where they are parsed."""
-    return Redis.from_url(
-        url,
-        decode_responses=False,
-        health_check_interval=10,
-        socket_connect_timeout=2,
-        socket_timeout=5,
-        # A pooled connection that died with a Redis restart fails once; retry on a fresh
-        # one. Every write here is safe to repeat: scripts recognise their own event id.
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-    )
 
 
 def text(value: object) -> str:
@@ -132,13 +112,48 @@ class Poison:
 
 class EventLog:
     def __init__(
-        self, redis: Redis, keys: Keys, service: str, metrics: Metrics | None = None
+        self,
+        redis: Redis,
+        keys: Keys,
+        service: str,
+        metrics: Metrics | None = None,
+        replication: Replication | None = None,
     ) -> None:
         self.redis = redis
         self.keys = keys
         self.service = service
         self.metrics = metrics or Metrics(service)
+        self.replication = replication or Replication()
+        """How many replicas must hold a write before it is answered (WRITE_REPLICAS)."""
         self._scripts: dict[str, AsyncScript] = {}
+
+    async def replicated(
+        self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]
+    ) -> Any:
+        """Run a writing script; its reply once ``replication`` replicas hold what it wrote
+        and read (``NotReplicated`` otherwise): ``shared.log.replication``."""
+        return await replicated_call(
+            self.redis, script, keys, args, self.replication, self.keys.fence
+        )
+
+    async def replicated_reads(self, read: Callable[[Pipeline], object]) -> list[Any]:
+        """The replies of the commands ``read`` adds to a pipeline, once ``replication``
+        replicas hold what they saw: reads an answer rests on (a task's state before it
+        is decided), never taken from a primary no replica follows any more."""
+        return await replicated_reads(self.redis, self.replication, self.keys.fence, read)
+
+    async def replicated_get(self, key: str) -> bytes | None:
+        """``GET key``, answered once ``replication`` replicas hold what it read."""
+        if not self.replication.replicas:
+            return cast("bytes | None", await self.redis.get(key))
+
+        def get(pipe: Pipeline) -> None:
+            pipe.get(key)
+
+        return cast(
+            "bytes | None",
+            await replicated_read(self.redis, self.replication, self.keys.fence, get),
+        )
 
     def script(self, source: str) -> AsyncScript:
         """A Lua script on this connection (EVALSHA, loaded on first use)."""

@@ -2,7 +2,9 @@
 
 - ``consumer_lag`` per stream a service follows: the entries after the position it has
   applied (counted in Redis, up to ``LAG_CAP``); only reporting follows the log;
-- ``stream_entries`` per event stream, ``dead_letter_entries``, and ``redis_up``.
+- ``stream_entries`` per event stream, ``dead_letter_entries``, ``redis_up``, and whether the
+  primary would take a write (``redis_writable``: memory, disk, replicas) and how many
+  replicas follow it (``redis_replicas``): ``shared.log.faults.health``.
 
 A refresh that fails (Redis away, slower than ``timeout``) sets ``redis_up`` to 0, keeps the
 last values and logs a warning; the rest of the exposition is still served.
@@ -17,6 +19,7 @@ import structlog
 from redis.exceptions import RedisError
 
 from shared.log.eventlog import EventLog
+from shared.log.faults import health
 from shared.ops.metrics import Metrics
 
 logger = structlog.get_logger()
@@ -49,13 +52,14 @@ class StreamGauges:
                 await self._read()
         except (RedisError, OSError, TimeoutError) as error:
             self.metrics.redis_up.set(0)
+            self.metrics.redis_writable.set(0)
             logger.warning("metrics refresh failed", error=str(error) or type(error).__name__)
         else:
             self.metrics.redis_up.set(1)
 
     async def _read(self) -> None:
         keys = self.log.keys
-        streams = list(keys.streams.values())
+        streams = keys.stream_keys
         async with self.log.redis.pipeline(transaction=False) as pipe:
             for stream in [*streams, keys.dead_letter]:
                 pipe.xlen(stream)
@@ -63,6 +67,9 @@ class StreamGauges:
         for stream, length in zip(streams, lengths, strict=True):
             self.metrics.stream_entries(stream).set(length)
         self.metrics.dead_letter_entries.set(dead)
+        state = await health(self.log.redis, self.log.replication)
+        self.metrics.redis_writable.set(0 if state.refuses else 1)
+        self.metrics.redis_replicas.set(state.replicas)
         count_after = self.log.script(COUNT_AFTER)
         for stream, position in dict(self.positions()).items():
             count = await count_after(keys=[stream], args=[f"({position}", LAG_CAP])

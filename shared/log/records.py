@@ -1,18 +1,20 @@
 """``python -m shared.log.records check | rebuild``: the writers' records, from the log.
 
 Registration and approval decide on what they keep beside the log (``shared.log.store``):
-each task's record, each registrant's live tasks of a year (their quota), each year's pending
-queue, the closed years and the roster in force. All of it is a projection of the log, moved
-by the same script call that appends each event, so the two never disagree; this command
-shows it (``check``) or makes the records again from the log (``rebuild``): after restoring
-keys from an older backup than the streams, say, or after a bug.
+each task's record, each year's programme (roster, committees, closure), each registrant's
+live tasks of a year (their quota) and each year's pending queue. All of it is a projection
+of the log, moved by the same script call that appends each event, so the two never
+disagree; this command shows it (``check``) or makes the records again from the log
+(``rebuild``): after restoring keys from an older backup than the streams, after a bug, or
+when upgrading from 1.1 (whose records had another layout).
 
     python -m shared.log.records check      # 0: equal; 1: different (keys printed); 2: error
     python -m shared.log.records rebuild    # stop registration and approval first
 
-Reads ``REDIS_URL`` and ``STREAM_PREFIX`` like the services. Idempotency records are not in the
-log (a request's key is not part of its event), nor are portal sessions or parked-entry
-markers: both verbs leave them alone. ``rebuild`` writes every derived key, deletes the
+Reads ``REDIS_URL`` (or ``REDIS_SENTINELS``...) and ``STREAM_PREFIX`` like the services.
+Idempotency records are not in the log (a request's key is not part of its event), nor
+are portal sessions, parked-entry markers or the replication fence: both verbs leave them
+alone. ``rebuild`` writes every derived key, deletes the
 records the log does not derive, and then looks at the log again: if it moved meanwhile (a
 writer was running) it says so and exits 2; run it again with the writers stopped.
 """
@@ -30,18 +32,28 @@ from typing import Any, TextIO, cast
 import msgspec
 import redis
 
-from shared.domain.events import AnyEvent, RosterPublished
-from shared.domain.lifecycle import LIVE, TaskState, TaskStatus, canonical, fold
+from shared.domain.events import (
+    AnyEvent,
+    CommitteesPublished,
+    RegistrationData,
+    RosterPublished,
+    TaskFact,
+    YearClosed,
+)
+from shared.domain.lifecycle import TaskState, TaskStatus, fold
 from shared.domain.people import key
+from shared.domain.programme import YearState, evolve_year
 from shared.edge.settings import ServiceSettings
-from shared.log.eventlog import MalformedEvent, decode_entry, text
+from shared.log.connection import connect_sync
+from shared.log.eventlog import MalformedEvent, decode, text
 from shared.log.keys import Keys
+from shared.log.store import POSITIONS
 
 EQUAL, DIFFERENT, FAILED = 0, 1, 2
 PAGE = 10_000
 _ENCODE = msgspec.json.Encoder().encode
 _STATE = msgspec.json.Decoder(TaskState)
-_ROSTER = msgspec.json.Decoder(RosterPublished)
+_YEAR = msgspec.json.Decoder(YearState)
 
 Value = dict[str, Any] | set[str]
 """A key's content: a hash (field -> value), a set, or a sorted set (member -> score)."""
@@ -66,82 +78,76 @@ class Records:
 
 
 def read_log(client: redis.Redis, keys: Keys) -> tuple[list[tuple[str, AnyEvent]], int]:
-    """Every event of every stream with its position, and the number of entries that do not
-    decode (reporting parks those; no writer of ours wrote them)."""
+    """Every event of every stream with its position, each stream in its order, and the
+    number of entries that do not decode (reporting parks those; no writer of ours wrote
+    them)."""
     events, unreadable = [], 0
-    for event_type, stream in keys.streams.items():
+    for stream, types in keys.stream_types.items():
         start = "-"
         while page := cast("list[Any]", client.xrange(stream, min=start, max="+", count=PAGE)):
             for entry_id, fields in page:
                 try:
-                    events.append((text(entry_id), decode_entry(event_type, fields)))
+                    events.append((text(entry_id), decode(fields, types)))
                 except MalformedEvent:
                     unreadable += 1
             start = "(" + text(page[-1][0])
-            if len(page) < PAGE:
-                break
     return events, unreadable
 
 
 def derive(keys: Keys, events: Sequence[tuple[str, AnyEvent]]) -> Records:
-    """The records the writers' scripts would have made, writing these events."""
-    derived, by_task = Records(), defaultdict(list)
-    closures: dict[int, tuple[str, str]] = {}
+    """The records the writers would have made, writing these events (each stream's events
+    in its order, as ``read_log`` gives them)."""
+    derived = Records()
+    years: dict[int, tuple[YearState, dict[str, str]]] = {}
+    by_task: dict[str, list[tuple[str, AnyEvent]]] = defaultdict(list)
     for position, event in events:
         data = event.data
-        if isinstance(data, RosterPublished):  # each one replaced the one before
-            derived.hashes[keys.roster(data.year)] = {
-                "data": _ENCODE(data).decode(),
-                "event_id": event.id,
-                "position": position,
-            }
-        elif event.type == "YearClosed":  # the first one counts; later ones were refused
-            year = data.year
-            if year not in closures or _order(position) < _order(closures[year][1]):
-                closures[year] = (event.id, position)
-        else:
+        if isinstance(data, RosterPublished | CommitteesPublished | YearClosed):
+            state, positions = years.get(data.year, (YearState(year=data.year), {}))
+            new = evolve_year(state, event)
+            kind = {"RosterPublished": "roster", "CommitteesPublished": "committees"}
+            name = POSITIONS[kind.get(event.type, "closure")]
+            if new.closure_event == event.id or event.type in kind:
+                positions[name] = position
+            years[data.year] = (new, positions)
+        elif isinstance(data, RegistrationData | TaskFact):
             by_task[data.task_id].append((position, event))
-    if closures:
-        derived.hashes[keys.closed_years] = {
-            str(year): {"event_id": event_id, "position": position}
-            for year, (event_id, position) in closures.items()
-        }
+    for number, (year, positions) in years.items():
+        record = {"state": _ENCODE(year).decode(), "version": str(year.version)}
+        derived.hashes[keys.year(number)] = record | positions
+    holdings: dict[tuple[int, str], set[str]] = defaultdict(set)
     for task_id, located in by_task.items():
-        state = fold(event for _, event in located)
-        if state is None:  # events of a task never registered: no writer of ours made them
+        task = fold(event for _, event in located)
+        if task is None:  # events of a task never registered: no writer of ours made them
             continue
-        unique = {event.id: (position, event) for position, event in located}
-        last_position, last = max(unique.values(), key=lambda pair: canonical(pair[1]))
-        record = {
-            "state": _ENCODE(state).decode(),
-            "version": str(len(unique)),
-            "status": state.status.value,
-            "last_event": last.id,
-            "last_position": last_position,
-            "basis_position": unique[state.basis][0],
+        where = {event.id: position for position, event in located}
+        derived.hashes[keys.task(task_id)] = {
+            "state": _ENCODE(task).decode(),
+            "version": str(task.version),
+            "basis_position": where[task.basis],
         }
-        derived.hashes[keys.task(task_id)] = record
-        if state.status in LIVE:
-            derived.sets[keys.slots(state.year, key(state.registrant.id))].add(task_id)
-        if state.status is TaskStatus.pending:
-            score = float(int(state.registered_at.timestamp() * 1000))
-            derived.queues[keys.pending(state.year)][task_id] = score
+        if task.live:
+            holdings[(task.year, key(task.registrant.id))].add(task_id)
+        if task.status is TaskStatus.pending:
+            score = float(int(task.registered_at.timestamp() * 1000))
+            derived.queues[keys.pending(task.year)][task_id] = score
+    for (number, registrant), live in holdings.items():
+        derived.hashes[keys.holdings(number, registrant)] = {"tasks": live}
     return derived
 
 
-def _order(position: str) -> tuple[int, int]:
-    ms, _, seq = position.partition("-")
-    return int(ms), int(seq or 0)
-
-
 def patterns(keys: Keys) -> list[str]:
-    """The keys the writers' records live under (idempotency records and sessions excluded)."""
+    """The keys the writers' records live under (idempotency records, the records of written
+    positions and portal sessions excluded)."""
     return [
         keys.task("*"),
-        keys.private("slots", "*"),
+        keys.private("year", "*"),
+        keys.private("holdings", "*"),
         keys.private("pending", "*"),
+        # the records of 1.1, which a rebuild replaces
+        keys.private("slots", "*"),
         keys.private("roster", "*"),
-        keys.closed_years,
+        keys.private("closed-years"),
     ]
 
 
@@ -153,10 +159,7 @@ def held(client: redis.Redis, keys: Keys) -> Records:
             name, kind = text(name), text(client.type(name))
             if kind == "hash":
                 fields = {text(k): text(v) for k, v in client.hgetall(name).items()}
-                if name == keys.closed_years:
-                    found.hashes[name] = {year: json.loads(v) for year, v in fields.items()}
-                else:
-                    found.hashes[name] = fields
+                found.hashes[name] = _held_record(fields)
             elif kind == "set":
                 found.sets[name] = {text(member) for member in client.smembers(name)}
             elif kind == "zset":
@@ -184,12 +187,24 @@ def differences(derived: Records, current: Records) -> Iterator[str]:
             yield f"changed  {name}: members differ"
 
 
+def _held_record(fields: dict[str, str]) -> dict[str, Any]:
+    """A record as Redis holds it, comparable with a derived one: a holdings record is its
+    set of tasks (its version counts the writes that moved it, which the log does not say)."""
+    if "tasks" in fields:
+        try:
+            return {"tasks": set(json.loads(fields["tasks"]))}
+        except ValueError:
+            return fields
+    return fields
+
+
 def _comparable(record: dict[str, Any]) -> dict[str, Any]:
-    """A task record with its state decoded (equal states, however they were encoded)."""
+    """A record with its state decoded (equal states, however they were encoded)."""
     if "state" not in record:
         return record
+    decoder = _YEAR if "basis_position" not in record else _STATE
     try:
-        return record | {"state": _STATE.decode(record["state"])}
+        return record | {"state": decoder.decode(record["state"])}
     except msgspec.DecodeError:
         return record
 
@@ -201,9 +216,11 @@ def write(client: redis.Redis, derived: Records, current: Records) -> None:
         pipe.delete(name)
         if name in derived.hashes:
             values = {
-                field: value if isinstance(value, str) else json.dumps(value)
+                field: value if isinstance(value, str) else json.dumps(sorted(value))
                 for field, value in derived.hashes[name].items()
-            }  # a closed year's value is JSON (event id, position)
+            }  # a holdings record's tasks: a JSON list
+            if "tasks" in values:  # its version starts again: the writers are stopped
+                values["version"] = str(int(current.hashes.get(name, {}).get("version", 0)) + 1)
             pipe.hset(name, mapping=cast("dict[Any, Any]", values))
         elif name in derived.sets:
             pipe.sadd(name, *derived.sets[name])
@@ -217,7 +234,7 @@ def write(client: redis.Redis, derived: Records, current: Records) -> None:
 def horizon(client: redis.Redis, keys: Keys) -> dict[str, str]:
     return {
         stream: text(newest[0][0]) if (newest := client.xrevrange(stream, count=1)) else "0-0"
-        for stream in keys.streams.values()
+        for stream in keys.stream_keys
     }
 
 
@@ -250,7 +267,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument("verb", choices=["check", "rebuild"])
     args = parser.parse_args(argv)
     settings = ServiceSettings()
-    client = redis.Redis.from_url(settings.redis_url)
+    client = connect_sync(settings.redis)
     try:
         return run(client, Keys(settings.stream_prefix), args.verb, out)
     except Exception as error:  # whatever failed, it is not a difference

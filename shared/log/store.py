@@ -1,12 +1,20 @@
-"""Where the services that write keep each task's state: a record beside the log, moved by the
-same script call that appends the task's event (``commit.lua``), so the two never disagree.
+"""Where the writing services keep what ``decide`` reads, beside the log, and how a command is
+carried out: read, decide, evolve, and commit only if nothing read has moved.
 
-A record (``{prefix}:task:<id>``, a hash) holds the task's state (``TaskState`` as JSON), its
-version (the number of its events), its status, and its last event's id and position. Beside
-them, under the same hash tag: each registrant's live tasks of a year (their quota), each
-year's pending queue (scored by registration time), the closed years, and the idempotency
-records. ``execute`` is the one way a command is carried out: read the state, ``decide``,
-``evolve``, and commit if nothing moved meanwhile (otherwise decide again on the new state).
+Records (under the one hash tag ``{<prefix>}``), each with the version it was read at:
+
+- ``task:<id>``: the task's state (``TaskState`` as JSON), its version (its events' count),
+  and the position of the registration as it stands;
+- ``year:<year>``: the year's programme (``YearState``: roster, committees, closure), its
+  version, and the positions of the roster, committees and closure in force;
+- ``holdings:<year>:<registrant>``: the registrant's live tasks of the year (the quota);
+- ``pending:<year>``: the year's tasks waiting for a decision (a sorted set, by registration);
+- ``idempotency:<digest>``: a request's body hash and first answer.
+
+``commit.lua`` appends the events and writes the records in one step, after checking that
+every version read is still the one in Redis; a write that lost a race is decided again on
+the new state. With ``WRITE_REPLICAS``, the answer waits until that many replicas hold the
+write (``WAIT``, on the connection that made it).
 """
 
 from __future__ import annotations
@@ -15,71 +23,66 @@ import asyncio
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
 import msgspec
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
-from shared.domain.events import AnyEvent, Event, RosterPublished, YearClosed, encode
+from shared.domain.context import Context
+from shared.domain.events import AnyEvent, encode
 from shared.domain.lifecycle import (
-    LIVE,
+    Amend,
     Command,
-    Context,
+    Holdings,
     Register,
+    Situation,
     TaskState,
     TaskStatus,
     decide,
     evolve,
+    refused_batch,
 )
 from shared.domain.people import key
-from shared.domain.programme import Roster
-from shared.domain.refusals import Conflict
-from shared.log.eventlog import EventLog, text
+from shared.domain.programme import (
+    PublishCommittees,
+    PublishRoster,
+    YearCommand,
+    YearState,
+    decide_year,
+    evolve_year,
+)
+from shared.domain.refusals import Conflict, Refusal
+
+from .eventlog import EventLog, text
+from .keys import Keys, digest
 
 COMMIT = files(__package__).joinpath("commit.lua").read_text(encoding="utf-8")
-ATTEMPTS = 8
-
-# KEYS: 1 closed years, 2 the year's roster (hash), 3 the roster stream
-# ARGV: 1 year, 2 roster data, 3 type, 4 event document, 5 event id
-# Answers {'ok', event id, position}: of this call's event, or of the roster in force when
-# it is the same roster (a PUT of what is already there writes nothing)
-PUBLISH_ROSTER = """
-local current = redis.call('HMGET', KEYS[2], 'event_id', 'position', 'data')
-if current[1] == ARGV[5] then return {'ok', current[1], current[2]} end
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {'closed', ARGV[1]} end
-if current[3] == ARGV[2] then return {'ok', current[1], current[2]} end
-local position = redis.call('XADD', KEYS[3], '*', 'type', ARGV[3], 'event', ARGV[4])
-redis.call('HSET', KEYS[2], 'data', ARGV[2], 'event_id', ARGV[5], 'position', position)
-return {'ok', ARGV[5], position}
+# KEYS: 1 the leader's reminder record. ARGV: 1 today (ISO). Claims today's reminder: 1, or
+# 0 when one was claimed today already.
+CLAIM = """
+if redis.call('HGET', KEYS[1], 'day') == ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'before', redis.call('HGET', KEYS[1], 'day') or '', 'day', ARGV[1])
+return 1
 """
-
-# KEYS: 1 closed years, 2 the years stream. ARGV: 1 year, 2 type, 3 event document, 4 event id
-CLOSE_YEAR = """
-local closed = redis.call('HGET', KEYS[1], ARGV[1])
-if closed then
-  local earlier = cjson.decode(closed)
-  if earlier.event_id == ARGV[4] then return {'ok', earlier.position} end
-  return {'closed', ARGV[1]}
+# KEYS: 1 the record. ARGV: 1 today. Gives a claim back (its mail was not accepted).
+RELEASE = """
+if redis.call('HGET', KEYS[1], 'day') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'day', redis.call('HGET', KEYS[1], 'before') or '')
 end
-local position = redis.call('XADD', KEYS[2], '*', 'type', ARGV[2], 'event', ARGV[3])
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({event_id = ARGV[4], position = position}))
-return {'ok', position}
+return 1
 """
+ATTEMPTS = 8
+POSITIONS = {
+    "roster": "roster_position",
+    "committees": "committees_position",
+    "closure": "closure_position",
+}
 _STATE = msgspec.json.Decoder(TaskState)
-_ROSTER = msgspec.json.Decoder(RosterPublished)
+_YEAR = msgspec.json.Decoder(YearState)
 _ENCODE = msgspec.json.Encoder().encode
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """A task's state as read, its version (0: no such task), and the position in the log of
-    the event its registration as it stands comes from (registration or last amendment)."""
-
-    task_id: str
-    state: TaskState | None
-    version: int
-    basis_position: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,23 +104,6 @@ class Request:
     body_hash: str
 
 
-class Closed(Conflict):
-    def __init__(self, year: int) -> None:
-        super().__init__(
-            f"year {year} is closed: nothing more is written for it", code="year_closed", year=year
-        )
-
-
-class QuotaExceeded(Conflict):
-    def __init__(self, registrant: str, year: int, quota: int) -> None:
-        super().__init__(
-            f"registrant {registrant!r} already holds {quota} live (pending, returned or "
-            f"approved) tasks for {year}; a withdrawn or rejected task frees its slot",
-            code="quota",
-            quota=quota,
-        )
-
-
 class IdempotencyConflict(Conflict):
     def __init__(self) -> None:
         super().__init__(
@@ -126,219 +112,396 @@ class IdempotencyConflict(Conflict):
         )
 
 
-class TaskStore:
-    def __init__(self, log: EventLog) -> None:
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A task as a writer keeps it: its state and the position of its registration as it
+    stands (what ``GET /tasks/{id}`` answers with)."""
+
+    state: TaskState
+    position: str
+
+
+@dataclass
+class Plan:
+    """What one call of ``commit.lua`` checks, appends and writes."""
+
+    keys: list[str] = field(default_factory=list)
+    args: list[bytes | str] = field(default_factory=list)
+    checks: list[list[Any]] = field(default_factory=list)
+    appends: list[list[Any]] = field(default_factory=list)
+    writes: list[list[Any]] = field(default_factory=list)
+    _checked: set[str] = field(default_factory=set)
+
+    def key(self, name: str) -> int:
+        if name not in self.keys:
+            self.keys.append(name)
+        return self.keys.index(name) + 1
+
+    def arg(self, value: bytes | str) -> dict[str, int]:
+        self.args.append(value)
+        return {"arg": len(self.args) + 1}
+
+    def check(self, name: str, field_name: str, expected: int | str | None) -> None:
+        """``field_name`` of ``name`` must still be ``expected`` (None: absent)."""
+        if name not in self._checked:
+            self._checked.add(name)
+            value = "" if expected is None else str(expected)
+            self.checks.append([self.key(name), field_name, value])
+
+    def append(self, stream: str, event: AnyEvent) -> dict[str, int]:
+        document = self.arg(encode(event))
+        self.appends.append([self.key(stream), event.type, document["arg"]])
+        return {"position": len(self.appends)}
+
+    def hset(self, name: str, **values: Any) -> None:
+        self.writes.append(["hset", self.key(name), *[x for pair in values.items() for x in pair]])
+
+    def zadd(self, name: str, score: int, member: str) -> None:
+        self.writes.append(["zadd", self.key(name), score, member])
+
+    def zrem(self, name: str, member: str) -> None:
+        self.writes.append(["zrem", self.key(name), member])
+
+    def call(self, written: str) -> tuple[list[str], list[bytes | str]]:
+        document = {
+            "written": self.key(written),
+            "checks": self.checks,
+            "appends": self.appends,
+            "writes": self.writes,
+        }
+        return self.keys, [json.dumps(document), *self.args]
+
+
+class Store:
+    """The writers' records beside the log. With WRITE_REPLICAS, what a write decides on and
+    what it writes are confirmed by that many replicas before it is answered (the log's
+    ``replicated`` and ``replicated_reads``: ``shared.log.replication``)."""
+
+    def __init__(self, log: EventLog, *, quota: int = 2) -> None:
         self.log = log
-        self.redis = log.redis
-        self.keys = log.keys
+        self.redis: Redis = log.redis
+        self.keys: Keys = log.keys
+        self.quota = quota
         self._commit = log.script(COMMIT)
-        self._rosters: dict[int, tuple[str, Roster | None]] = {}
+        self._claim = log.script(CLAIM)
+        self._release = log.script(RELEASE)
 
-    async def load(self, task_ids: Sequence[str]) -> list[Loaded]:
-        async with self.redis.pipeline(transaction=False) as pipe:
+    # reads
+
+    async def tasks(self, task_ids: Sequence[str]) -> dict[str, Stored]:
+        """The tasks that exist among ``task_ids``."""
+
+        def read(pipe: Pipeline) -> None:
             for task_id in task_ids:
-                pipe.hmget(self.keys.task(task_id), ["state", "version", "basis_position"])
-            replies = await pipe.execute() if task_ids else []
-        return [
-            Loaded(
-                task_id,
-                _STATE.decode(state) if state else None,
-                int(version or 0),
-                text(basis) if basis else "",
-            )
-            for task_id, (state, version, basis) in zip(task_ids, replies, strict=True)
-        ]
+                pipe.hmget(self.keys.task(task_id), ["state", "basis_position"])
 
-    async def pending(self, year: int) -> list[Loaded]:
+        replies = await self.log.replicated_reads(read) if task_ids else []
+        return {
+            task_id: Stored(_STATE.decode(state), text(position or b""))
+            for task_id, (state, position) in zip(task_ids, replies, strict=True)
+            if state is not None
+        }
+
+    async def years(self, numbers: Sequence[int]) -> dict[int, YearState]:
+        def read(pipe: Pipeline) -> None:
+            for number in numbers:
+                pipe.hget(self.keys.year(number), "state")
+
+        replies = await self.log.replicated_reads(read) if numbers else []
+        return {
+            number: _YEAR.decode(raw) if raw else YearState(year=number)
+            for number, raw in zip(numbers, replies, strict=True)
+        }
+
+    async def year(self, number: int) -> YearState:
+        return (await self.years([number]))[number]
+
+    async def holdings(self, wanted: Sequence[tuple[int, str]]) -> dict[tuple[int, str], Held]:
+        """The live tasks of each (year, registrant)."""
+
+        def read(pipe: Pipeline) -> None:
+            for year, registrant in wanted:
+                pipe.hmget(self.keys.holdings(year, registrant), ["tasks", "version"])
+
+        replies = await self.log.replicated_reads(read) if wanted else []
+        return {
+            pair: Held(tuple(json.loads(tasks)) if tasks else (), int(version or 0))
+            for pair, (tasks, version) in zip(wanted, replies, strict=True)
+        }
+
+    async def pending(self, year: int) -> list[Stored]:
         """The year's tasks waiting for a decision, oldest registration first."""
-        task_ids = [
-            text(member) for member in await self.redis.zrange(self.keys.pending(year), 0, -1)
-        ]
-        return [loaded for loaded in await self.load(task_ids) if loaded.state is not None]
+        members = await self.redis.zrange(self.keys.pending(year), 0, -1)
+        ids = [text(member) for member in members]
+        found = await self.tasks(ids)
+        return [found[task_id] for task_id in ids if task_id in found]
 
-    async def roster(self, year: int, *, fresh: bool = False) -> tuple[str, Roster | None]:
-        """The roster in force for ``year`` (None if none was published) and its event id
-        ("" for none). Kept once read: a commit that relied on it checks, atomically, that
-        it is still the one in force (``roster_id``), and ``execute`` reads it again if not."""
-        if fresh or year not in self._rosters:
-            data, event_id = await self.redis.hmget(self.keys.roster(year), ["data", "event_id"])
-            roster = None if data is None else Roster.of(_ROSTER.decode(data))
-            self._rosters[year] = (text(event_id) if event_id else "", roster)
-        return self._rosters[year]
+    async def position(self, year: int, kind: str) -> str:
+        """Where the roster or committees in force of ``year`` are in the log."""
+        found = await self.redis.hget(self.keys.year(year), POSITIONS[kind])
+        return text(found) if found else ""
 
-    async def publish_roster(self, event: Event[RosterPublished]) -> tuple[str, str]:
-        """Append the roster and make it the year's, unless the year is closed or it is the
-        roster in force already; the roster's event id and position."""
-        data = event.data
-        outcome, *value = await self.log.script(PUBLISH_ROSTER)(
-            keys=[
-                self.keys.closed_years,
-                self.keys.roster(data.year),
-                self.keys.stream(event.type),
-            ],
-            args=[data.year, _ENCODE(data), event.type, encode(event), event.id],
-        )
-        if outcome == b"closed":
-            raise Closed(data.year)
-        event_id, position = text(value[0]), text(value[1])
-        self._rosters.pop(data.year, None)
-        if event_id == event.id:
-            self.log.metrics.appended(event.type).inc()
-        return event_id, position
+    # writes
 
-    async def close_year(self, event: Event[YearClosed]) -> str:
-        """Append the year's closure, unless it is closed already."""
-        outcome, value = await self.log.script(CLOSE_YEAR)(
-            keys=[self.keys.closed_years, self.keys.stream(event.type)],
-            args=[event.data.year, event.type, encode(event), event.id],
-        )
-        if outcome == b"closed":
-            raise Closed(event.data.year)
-        self.log.metrics.appended(event.type).inc()
-        return text(value)
-
-    async def closed(self, year: int) -> bool:
-        return bool(await self.redis.hexists(self.keys.closed_years, str(year)))
-
-    async def earlier(self, request: Request | None) -> list[Answer] | None:
+    async def replay(self, request: Request | None) -> list[Answer] | None:
         """The first answer to this request's Idempotency-Key, if the key was used before
-        (with another body: a conflict)."""
+        (with another body: a conflict); answered once it is replicated, like any write."""
         if request is None:
             return None
-        stored = await self.redis.get(request.record)
-        return None if stored is None else _replayed(stored, request)
-
-    async def commit(
-        self,
-        changes: Sequence[tuple[Loaded, AnyEvent, TaskState]],
-        request: Request | None,
-        quota: int,
-        roster_id: str | None = None,
-    ) -> list[Answer] | str:
-        """Append each change's event and move its record, atomically; the commits, or
-        "moved" when a task changed since it was read, or "roster" when the roster its
-        registrations relied on (``roster_id``: its event id, "" for none) is no longer the
-        one in force."""
-        keys: list[str] = [
-            self.keys.closed_years,
-            request.record if request else self.keys.private("-"),
+        [stored] = await self.log.replicated_reads(
+            lambda pipe: pipe.hmget(request.record, ["hash", "answers", "positions"])
+        )
+        if stored[0] is None:
+            return None
+        if text(stored[0]) != request.body_hash:
+            raise IdempotencyConflict
+        answers, positions = json.loads(stored[1] or "[]"), json.loads(stored[2] or "[]")
+        return [
+            Answer(task_id, event_id, status, position)
+            for (task_id, event_id, status), position in zip(answers, positions, strict=True)
         ]
-        args: list[str | bytes] = []
-        plan: list[dict[str, Any]] = []
 
-        def at(name: str) -> int:
-            keys.append(name)
-            return len(keys)
+    async def commit(self, plan: Plan, *, written: str) -> list[str] | None:
+        """Run the plan; the positions of its events, or None if something read moved.
+        ``written`` (the first event's id) names the record of where the events went, which
+        answers the same call made again (a client library retrying after a lost reply)."""
+        keys, args = plan.call(self.keys.private("written", written))
+        outcome = await self.log.replicated(self._commit, keys, args)
+        verdict, value = text(outcome[0]), text(outcome[1])
+        if verdict == "moved":
+            return None
+        for _, type_, _ in plan.appends:
+            self.log.metrics.appended(type_).inc()
+        positions: list[str] = json.loads(value)
+        return positions
 
-        def arg(value: str | bytes) -> int:
-            args.append(value)
-            return len(args) + 1
+    async def claim_reminder(self, year: int, kind: str, leader: str, today: str) -> bool:
+        """Claim today's reminder of ``kind`` to ``leader``: False when one was claimed today
+        already (a reminder goes once a day at most)."""
+        record = self.keys.private("reminded", year, kind, digest(leader))
+        return bool(await self._claim(keys=[record], args=[today]))
 
-        for loaded, event, new in changes:
-            old = loaded.state
-            was_live = old is not None and old.status in LIVE
-            was_pending = old is not None and old.status is TaskStatus.pending
-            is_live, is_pending = new.status in LIVE, new.status is TaskStatus.pending
-            plan.append(
-                {
-                    "task_id": new.task_id,
-                    "year": new.year,
-                    "record": at(self.keys.task(new.task_id)),
-                    "expect": loaded.version,
-                    "event_id": event.id,
-                    "stream": at(self.keys.stream(event.type)),
-                    "type": event.type,
-                    "document": arg(encode(event)),
-                    "state": arg(_ENCODE(new)),
-                    "status": new.status.value,
-                    "slots": at(self.keys.slots(new.year, key(new.registrant.id))),
-                    "quota": quota if old is None else 0,
-                    "slot": _move(was_live, is_live),
-                    "pending": at(self.keys.pending(new.year)),
-                    "queue": _move(was_pending, is_pending),
-                    "score": str(int(new.registered_at.timestamp() * 1000)),
-                    "basis": event.id == new.basis,
-                }
-            )
-            if roster_id is not None:
-                plan[-1] |= {"roster": at(self.keys.roster(new.year)), "roster_id": roster_id}
-        document = {
-            "idempotency": request.body_hash if request else False,
-            "events": [[new.task_id, event.id, new.status.value] for _, event, new in changes],
-            "tasks": plan,
-        }
-        outcome, value = await self._commit(keys=keys, args=[json.dumps(document), *args])
-        verdict = text(outcome)
-        if verdict == "ok":
-            positions = json.loads(value)
-            for _, event, _new in changes:
-                self.log.metrics.appended(event.type).inc()
-            return [
-                Answer(new.task_id, event.id, new.status.value, position)
-                for (_, event, new), position in zip(changes, positions, strict=True)
-            ]
-        if verdict == "replay":
-            return "replay"
-        if verdict == "closed":
-            raise Closed(int(text(value)))
-        if verdict == "quota":
-            registrant = changes[0][2].registrant
-            raise QuotaExceeded(registrant.id, changes[0][2].year, quota)
-        return verdict  # "moved" or "roster"
+    async def release_reminder(self, year: int, kind: str, leader: str, today: str) -> None:
+        """Give a claim back: its mail was not accepted."""
+        record = self.keys.private("reminded", year, kind, digest(leader))
+        await self._release(keys=[record], args=[today])
+
+    async def append(self, event: AnyEvent) -> str:
+        """Append an event that no record depends on (a reminder sent); its position."""
+        plan = Plan()
+        plan.append(self.keys.stream(event.type), event)
+        positions = await self.commit(plan, written=event.id)
+        assert positions is not None
+        return positions[0]
 
 
-def _move(before: bool, after: bool) -> str:
-    return "add" if after and not before else "remove" if before and not after else ""
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A registrant's live tasks of a year as read, and the record's version."""
+
+    tasks: tuple[str, ...]
+    version: int
 
 
-def _replayed(stored: bytes | str, request: Request) -> list[Answer]:
-    record = json.loads(stored)
-    if record["hash"] != request.body_hash:
-        raise IdempotencyConflict
-    return [
-        Answer(event[0], event[1], event[2], position)
-        for event, position in zip(record["events"], record["positions"], strict=True)
+@dataclass
+class Reads:
+    """What one attempt read for its commands, with the versions the commit checks."""
+
+    tasks: dict[str, Stored]
+    years: dict[int, YearState]
+    held: dict[tuple[int, str], Held]
+
+    def situation(self, task_id: str, command: Command, quota: int) -> Situation:
+        stored = self.tasks.get(task_id)
+        state = None if stored is None else stored.state
+        if isinstance(command, Register):
+            year, registrant = command.registration.year, command.registration.registrant_id
+        elif state is not None:
+            year, registrant = state.year, state.registrant.id
+        else:  # no such task: decide says so
+            return Situation(task=None, year=YearState(year=0))
+        held = self.held.get((year, key(registrant)), Held((), 0))
+        continues = (
+            command.registration.continues if isinstance(command, Register | Amend) else None
+        )
+        continued = self.tasks.get(continues) if continues else None
+        return Situation(
+            task=state,
+            year=self.years[year],
+            holdings=Holdings(held.tasks, quota),
+            continued=None if continued is None else continued.state,
+        )
+
+
+async def read(store: Store, commands: Sequence[tuple[str, Command]]) -> Reads:
+    """The tasks, years and holdings the commands' decisions read (two round trips)."""
+    wanted = [task_id for task_id, command in commands if not isinstance(command, Register)]
+    wanted += [
+        command.registration.continues
+        for _, command in commands
+        if isinstance(command, Register | Amend) and command.registration.continues
     ]
+    tasks = await store.tasks(wanted)
+    pairs: list[tuple[int, str]] = []
+    for task_id, command in commands:
+        if isinstance(command, Register):
+            pairs.append((command.registration.year, key(command.registration.registrant_id)))
+        elif task_id in tasks:
+            state = tasks[task_id].state
+            pairs.append((state.year, key(state.registrant.id)))
+    unique = list(dict.fromkeys(pairs))
+    years, held = await asyncio.gather(
+        store.years(list(dict.fromkeys(year for year, _ in unique))), store.holdings(unique)
+    )
+    return Reads(tasks, years, held)
 
 
 async def execute(
-    store: TaskStore,
+    store: Store,
     commands: Sequence[tuple[str, Command]],
     context: Context,
     *,
-    roster_year: int | None = None,
     request: Request | None = None,
-    quota: int = 0,
 ) -> list[Answer]:
-    """Carry out commands on tasks, all or nothing: for each task, read its state, decide
-    (with the roster of ``roster_year``, for a registration or an amendment), evolve;
-    commit; if a task or the roster moved meanwhile, all over again on the new states. A
-    request seen before answers its first answer again."""
-    if (first := await store.earlier(request)) is not None:
+    """Carry out commands on tasks, all or nothing: read, decide, evolve, commit; if anything
+    read moved meanwhile, all over again. A request seen before answers its first answer."""
+    if (first := await store.replay(request)) is not None:
         return first
-    task_ids = [task_id for task_id, _ in commands]
-    fresh = False
+    keys = store.keys
     for attempt in range(ATTEMPTS):
-        if attempt == 0 and all(isinstance(command, Register) for _, command in commands):
-            loaded = [Loaded(task_id, None, 0) for task_id in task_ids]  # new: nothing to read
-        else:
-            loaded = await store.load(task_ids)
-        roster_id, roster = (None, None)
-        if roster_year is not None:
-            roster_id, roster = await store.roster(roster_year, fresh=fresh)
-        changes = []
-        for current, (_, command) in zip(loaded, commands, strict=True):
-            event = decide(current.state, command, context, roster)
-            new = evolve(current.state, event)
+        reads = await read(store, commands)
+        plan, answers = Plan(), []
+        holdings: dict[tuple[int, str], tuple[str, ...]] = {}
+        decided, refused = [], []
+        for task_id, command in commands:
+            situation = reads.situation(task_id, command, store.quota)
+            try:
+                decided.append((situation, decide(situation, command, context), command))
+            except Refusal as why:
+                refused.append((task_id, why))
+        if refused:
+            raise refused[0][1] if len(commands) == 1 else refused_batch(refused)
+        for situation, event, command in decided:
+            old, new = situation.task, evolve(situation.task, event)
             assert new is not None
-            changes.append((current, event, new))
-        outcome = await store.commit(changes, request, quota, roster_id)
-        if outcome == "replay":
-            first = await store.earlier(request)
-            assert first is not None
-            return first
-        if not isinstance(outcome, str):
-            return outcome
-        fresh = outcome == "roster"
+            year = situation.year
+            plan.check(keys.year(year.year), "version", year.version or None)
+            record = keys.task(new.task_id)
+            plan.check(record, "version", None if old is None else old.version)
+            if situation.continued is not None:
+                continued = situation.continued
+                plan.check(keys.task(continued.task_id), "version", continued.version)
+            where = plan.append(keys.stream(event.type), event)
+            fields: dict[str, Any] = {"state": plan.arg(_ENCODE(new)), "version": new.version}
+            if new.basis == event.id:
+                fields["basis_position"] = where
+            plan.hset(record, **fields)
+            _queue(plan, keys, old, new)
+            holder = (new.year, key(new.registrant.id))
+            live = holdings.get(holder, reads.held[holder].tasks)
+            moved = _holdings(live, old, new)
+            if moved is not None or isinstance(command, Register):
+                plan.check(keys.holdings(*holder), "version", reads.held[holder].version or None)
+            if moved is not None:
+                holdings[holder] = moved
+            answers.append((new.task_id, event.id, new.status.value))
+        for holder, live in holdings.items():
+            plan.hset(
+                keys.holdings(*holder),
+                tasks=json.dumps(list(live)),
+                version=reads.held[holder].version + 1,
+            )
+        if request is not None:
+            plan.check(request.record, "hash", None)
+            plan.hset(
+                request.record,
+                hash=request.body_hash,
+                answers=json.dumps(answers),
+                positions={"positions": True},
+            )
+        positions = await store.commit(plan, written=answers[0][1])
+        if positions is not None:
+            return [
+                Answer(*answer, position)
+                for answer, position in zip(answers, positions, strict=True)
+            ]
+        if (first := await store.replay(request)) is not None:
+            return first  # the same request, committed meanwhile by a retry
         await asyncio.sleep(random.uniform(0, 0.001 * 2**attempt))  # noqa: S311 - jitter
     raise Conflict("the task keeps changing; try again", code="busy")
+
+
+def _queue(plan: Plan, keys: Keys, old: TaskState | None, new: TaskState) -> None:
+    was = old is not None and old.status is TaskStatus.pending
+    now = new.status is TaskStatus.pending
+    if now and not was:
+        plan.zadd(keys.pending(new.year), int(new.registered_at.timestamp() * 1000), new.task_id)
+    elif was and not now:
+        plan.zrem(keys.pending(new.year), new.task_id)
+
+
+def _holdings(
+    live: tuple[str, ...], old: TaskState | None, new: TaskState
+) -> tuple[str, ...] | None:
+    """The registrant's live tasks after the change, or None when it changes none."""
+    was, now = old is not None and old.live, new.live
+    if now and not was:
+        return (*live, new.task_id)
+    if was and not now:
+        return tuple(task for task in live if task != new.task_id)
+    return None
+
+
+async def execute_year(
+    store: Store,
+    year: int,
+    command: YearCommand,
+    context: Context,
+    *,
+    request: Request | None = None,
+) -> tuple[str, str]:
+    """Carry out an admin's command about a year; the event id and position of what is in
+    force after it (a roster or committees sent again as they are write nothing). A request
+    seen before answers its first answer."""
+    if (first := await store.replay(request)) is not None:
+        return first[0].event_id, first[0].position
+    keys, kind = store.keys, _kind(command)
+    for attempt in range(ATTEMPTS):
+        state = await store.year(year)
+        event = decide_year(state, command, context)
+        if event is None:
+            current = state.roster_event if kind == "roster" else state.committees_event
+            assert current is not None
+            return current, await store.position(year, kind)
+        new = evolve_year(state, event)
+        plan = Plan()
+        record = keys.year(year)
+        plan.check(record, "version", state.version or None)
+        where = plan.append(keys.stream(event.type), event)
+        plan.hset(
+            record, state=plan.arg(_ENCODE(new)), version=new.version, **{POSITIONS[kind]: where}
+        )
+        if request is not None:
+            plan.check(request.record, "hash", None)
+            answers = [[f"year-{year}", event.id, kind]]
+            plan.hset(
+                request.record,
+                hash=request.body_hash,
+                answers=json.dumps(answers),
+                positions={"positions": True},
+            )
+        positions = await store.commit(plan, written=event.id)
+        if positions is not None:
+            return event.id, positions[0]
+        if (first := await store.replay(request)) is not None:
+            return first[0].event_id, first[0].position
+        await asyncio.sleep(random.uniform(0, 0.001 * 2**attempt))  # noqa: S311 - jitter
+    raise Conflict("the year keeps changing; try again", code="busy")
+
+
+def _kind(command: YearCommand) -> str:
+    if isinstance(command, PublishRoster):
+        return "roster"
+    if isinstance(command, PublishCommittees):
+        return "committees"
+    return "closure"

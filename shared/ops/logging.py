@@ -51,8 +51,7 @@ def configure_logging(
     structlog.configure(
         processors=[
             *shared,
-            structlog.processors.StackInfoRenderer(),
-            structlog.processors.format_exc_info,
+            *_EXCEPTIONS,
             structlog.processors.EventRenamer("message") if as_json else _identity,
             renderer,
         ],
@@ -68,6 +67,9 @@ def configure_logging(
         structlog.stdlib.ProcessorFormatter(
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                # a library's logger.exception(...) too: the error and its traceback as
+                # text, never the exc_info tuple's repr
+                *_EXCEPTIONS,
                 structlog.processors.EventRenamer("message") if as_json else _identity,
                 renderer,
             ],
@@ -113,6 +115,30 @@ def info_each(
     fast.file.flush()
 
 
+def _error_of(
+    _logger: object, _name: str, event_dict: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """With an exception: ``error`` (its message: what Redis said, e.g. ``OOM command not
+    allowed...``) and ``error_type``, beside the traceback ``format_exc_info`` renders."""
+    info = event_dict.get("exc_info")
+    if info is True:
+        info = sys.exc_info()
+    if isinstance(info, BaseException):
+        error: BaseException | None = info
+    elif isinstance(info, tuple) and len(info) == 3:
+        error = info[1]
+    else:
+        error = None
+    if error is not None:
+        text = str(error) or type(error).__name__
+        code = getattr(error, "status_code", None)  # Redis's error code, kept apart by redis-py
+        if isinstance(code, str) and code and not text.startswith(code):
+            text = f"{code} {text}"
+        event_dict.setdefault("error", text)
+        event_dict.setdefault("error_type", f"{type(error).__module__}.{type(error).__name__}")
+    return event_dict
+
+
 def _drop_color_message(
     _logger: object, _name: str, event_dict: structlog.typing.EventDict
 ) -> structlog.typing.EventDict:
@@ -124,3 +150,10 @@ def _identity(
     _logger: object, _name: str, event_dict: structlog.typing.EventDict
 ) -> structlog.typing.EventDict:
     return event_dict
+
+
+_EXCEPTIONS: list[structlog.typing.Processor] = [
+    structlog.processors.StackInfoRenderer(),
+    _error_of,
+    structlog.processors.format_exc_info,
+]

@@ -61,9 +61,38 @@ class Metrics:
             "Entries in the dead-letter stream, parked by any service (XLEN)",
             registry=self.registry,
         )
+        self.log_refusals = Counter(
+            "log_refusals",
+            "Requests answered 503 because the log (Redis) could not take them, by code "
+            "(log_unavailable, log_no_primary, log_out_of_memory, log_disk_error, "
+            "log_read_only, log_no_replicas, not_replicated)",
+            ["code"],
+            registry=self.registry,
+        ).labels
+        self.redis_writable = Gauge(
+            "redis_writable",
+            "Whether the primary would take a write at the last refresh (1): it answers, "
+            "is not out of memory, can write its AOF, and has WRITE_REPLICAS replicas",
+            registry=self.registry,
+        )
+        self.redis_replicas = Gauge(
+            "redis_replicas",
+            "Replicas connected to the primary and acknowledging, at the last refresh",
+            registry=self.registry,
+        )
         self.redis_up = Gauge(
             "redis_up",
             "Whether Redis answered the last metrics refresh (1) or not (0)",
+            registry=self.registry,
+        )
+        self.follower_up = Gauge(
+            "follower_up",
+            "Whether the projection follows the log (1) or is rebuilding, failing or stalled (0)",
+            registry=self.registry,
+        )
+        self.follower_failures = Counter(
+            "follower_failures",
+            "Times following the log failed and was retried",
             registry=self.registry,
         )
         self._labels = labels

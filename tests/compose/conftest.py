@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shlex
 import ssl
 import subprocess
@@ -133,6 +134,12 @@ class Stack:
             return found
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
+    def redis(self, which: str = "primary") -> str:
+        """The Redis node (its compose service) that is the primary now, or a replica in
+        sync, as the Sentinels say (``redis-which`` in a Sentinel's container)."""
+        done = self.compose("exec", "-T", "sentinel-1", "redis-which", which)
+        return done.stdout.decode().strip()
+
     def prometheus(self, path: str, **params: str) -> Any:
         answer = httpx.get(
             f"http://127.0.0.1:{self.ports['prometheus']}/api/v1/{path}", params=params, timeout=10
@@ -213,6 +220,8 @@ def stack(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "IMAGE_TAG": f"compose-test-{run}",
         "SECRETS_FOLDER": str(secrets),
         "PROMETHEUS_PORT": str(ports["prometheus"]),
+        # the Redis network of this project's own (a /24 no other stack here uses)
+        "REDIS_NETWORK": f"10.{random.randint(90, 250)}.{random.randint(0, 255)}",
         **{f"{name.upper()}_PORT": str(ports[name]) for name in SERVICES},
         **{f"{name.upper()}_REPLICAS": str(count) for name, count in REPLICAS.items()},
     }

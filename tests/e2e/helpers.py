@@ -70,10 +70,24 @@ def progress_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def recorded_early(year: int) -> dict[str, str]:
+    """The header of an admin's import of a record of the past: registered on 15 January
+    of ``year`` (a leader's own progress reports may then bear any later day of it)."""
+    return {"Recorded-At": f"{year}-01-15T08:00:00+07:00"}
+
+
 def register(
-    client: httpx.Client, caller: Caller, body: dict[str, Any], **headers: str
+    client: httpx.Client,
+    caller: Caller,
+    body: dict[str, Any],
+    *,
+    imported: bool = False,
+    **headers: str,
 ) -> dict[str, Any]:
-    """POST /tasks as ``caller``; the answer of a 201."""
+    """POST /tasks as ``caller``, or (``imported``) as an admin importing the registration
+    on 15 January of its year; the answer of a 201."""
+    if imported:
+        caller, headers = ADMIN, headers | recorded_early(body["year"])
     answer = client.post("/tasks", json=body, headers=caller.headers | headers)
     assert answer.status_code == 201, answer.text
     result: dict[str, Any] = answer.json()

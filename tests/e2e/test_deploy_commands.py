@@ -1,9 +1,10 @@
 """The commands that start the system, run here for real.
 
 The containers': each service's command from deploy/compose.yaml as docker compose resolves
-it with .env.example, with its environment (HOST 0.0.0.0, JSON logs, ...) and its secret files
-in the folder SECRETS_DIR names (as in /run/secrets), from an empty working directory, and
-the healthcheck compose runs on it.
+it with .env.example, with its environment (HOST 0.0.0.0, JSON logs, the Sentinels,
+WRITE_REPLICAS=1...) and its secret files in the folder SECRETS_DIR names (as in
+/run/secrets), from an empty working directory, and the healthcheck compose runs on it;
+the Sentinels are real ones on loopback instead of the compose network's.
 
 A checkout's: ``make run`` (deploy/run-local.sh, in a copy of the checkout's layout so its
 ``.data`` is the test's) prints a token for each role bound to a person, which the services
@@ -17,6 +18,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -29,8 +31,10 @@ from typing import Any
 import httpx
 import pytest
 
+from deploy.demo import build_dataset
 from tests.support.compose import resolved
 from tests.support.redis_server import free_port
+from tests.support.sentinel import ReplicatedRedis
 
 SERVICES = ("registration", "approval", "reporting")
 
@@ -46,8 +50,17 @@ def healthcheck(service: dict[str, Any], env: dict[str, str]) -> int:
     return subprocess.run(local(test[1:]), env=env, capture_output=True, timeout=10).returncode
 
 
+@pytest.fixture(scope="module")
+def sentinels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplicatedRedis]:
+    """What compose's services find the log through: a primary, two replicas, three
+    Sentinels (here on loopback, as tests/support/sentinel.py runs them)."""
+    servers = ReplicatedRedis(tmp_path_factory.mktemp("sentinels")).start()
+    yield servers
+    servers.stop()
+
+
 @pytest.fixture
-def started(redis_url: str, tmp_path: Path) -> Any:
+def started(sentinels: ReplicatedRedis, tmp_path: Path) -> Any:
     config = resolved()["services"]
     prefix = f"deploy{uuid.uuid4().hex[:8]}"
     running: dict[str, tuple[subprocess.Popen[bytes], dict[str, str], Path]] = {}
@@ -56,7 +69,7 @@ def started(redis_url: str, tmp_path: Path) -> Any:
     try:
         secrets = {
             "api_tokens": f"admin:{uuid.uuid4().hex}:operator\n",
-            "redis_url": redis_url + "\n",
+            "redis_password": sentinels.env["REDIS_PASSWORD"] + "\n",
             "oidc_issuer": "",  # as deploy/make-secrets.sh leaves them: OpenID Connect off
             "oidc_audience": "",
         }
@@ -71,6 +84,8 @@ def started(redis_url: str, tmp_path: Path) -> Any:
                 "PATH": os.environ.get("PATH", ""),
                 "TIMEZONE": os.environ["TIMEZONE"],
                 **{key: str(value) for key, value in environment.items()},
+                # compose's Sentinels are on its network: these are ours, on loopback
+                "REDIS_SENTINELS": sentinels.env["REDIS_SENTINELS"],
                 "SECRETS_DIR": str(folder),
                 "STREAM_PREFIX": prefix,
                 "PORT": str(free_port()),
@@ -159,6 +174,10 @@ class Local:
 
 @pytest.fixture
 def make_run(redis_url: str, tmp_path: Path) -> Iterator[Local]:
+    yield from run_local(tmp_path, REDIS_URL=redis_url)  # the tests' own: never 6379's
+
+
+def run_local(tmp_path: Path, **given: str) -> Iterator[Local]:
     checkout = tmp_path / "checkout"  # the script works in the folder above its own
     (checkout / "deploy").mkdir(parents=True)
     shutil.copy2(ROOT / "deploy" / "run-local.sh", checkout / "deploy" / "run-local.sh")
@@ -168,9 +187,9 @@ def make_run(redis_url: str, tmp_path: Path) -> Iterator[Local]:
         "TIMEZONE": os.environ["TIMEZONE"],
         "HOME": str(tmp_path),
         "PYTHON_BIN": sys.executable,  # the checkout's .venv/bin/python
-        "REDIS_URL": redis_url,  # the tests' own: never the one on 6379
         "STREAM_PREFIX": f"local{uuid.uuid4().hex[:8]}",
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
+        **given,
     }
     output = tmp_path / "make-run.out"
     with output.open("wb") as out:
@@ -258,7 +277,11 @@ def test_make_run_prints_a_token_per_role_bound_to_its_person_and_make_demo_uses
     report = make_run.get("reporting", "/reports/2024", viewer)
     assert report.status_code == 200, report.text
     figures = report.json()
-    assert (figures["tasks"]["approved"], figures["registrants"]["approved"]) == (190, 114)
+    year = build_dataset().year(2024)  # the province's 190 by 114 leaders, the districts' own
+    assert (figures["tasks"]["approved"], figures["registrants"]["approved"]) == (
+        len(year.approved()),
+        len(year.approved_leaders()),
+    )
 
     _, hung = tokens["registrant"]
     own = make_run.get("reporting", "/tasks", hung, year=2024)
@@ -288,3 +311,24 @@ def test_make_run_stops_everything_it_started(make_run: Local) -> None:
     for url in make_run.urls.values():
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"{url}/healthz", timeout=2)
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="make run starts redis-server")
+def test_make_run_keeps_its_files_for_this_user_alone(tmp_path: Path) -> None:
+    """Its own Redis's AOF files hold every session (and every event): like the tokens and
+    the portal's session key, nobody else on the machine may read them."""
+    running = run_local(tmp_path, REDIS_PORT=str(free_port()))
+    local = next(running)
+    try:
+        data = local.checkout / ".data"
+        aof = [path for path in (data / "redis").rglob("*") if path.is_file()]
+        assert aof, "Redis keeps its append-only files there"
+        shared = [
+            f"{path.relative_to(data)} {stat.filemode(path.stat().st_mode)}"
+            for path in [data, *data.rglob("*")]
+            if path.stat().st_mode & 0o077
+        ]
+        assert shared == [], "readable by others"
+        assert (data / "session-key").stat().st_size > 40, "the portal's sealing key, kept"
+    finally:
+        running.close()

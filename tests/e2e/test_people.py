@@ -30,6 +30,7 @@ from tests.e2e.helpers import (
     register,
     task,
     task_body,
+    today,
 )
 from tests.support.people import (
     ADMIN,
@@ -54,6 +55,9 @@ def member(pool: Pool) -> tuple[Caller, Caller]:
     return pool.member()
 
 
+THIS_YEAR = today().year
+
+
 def registered(system: System, who: Caller, unit_code: str, **overrides: Any) -> str:
     task_id: str = register(system.registration, who, task_body(who, unit_code, **overrides))[
         "task_id"
@@ -62,9 +66,16 @@ def registered(system: System, who: Caller, unit_code: str, **overrides: Any) ->
 
 
 def approved(system: System, who: Caller, unit_code: str) -> str:
-    task_id = registered(system, who, unit_code)
+    """Registered by ``who`` this year (so that their reports may bear today's date, the day
+    they registered it), then approved."""
+    task_id = registered(system, who, unit_code, year=today().year)
     approve(system.approval, task_id)
     return task_id
+
+
+def reported_today(**overrides: Any) -> dict[str, Any]:
+    """A progress report of a task of this year, dated today."""
+    return progress_body(reported_at=today().isoformat(), **overrides)
 
 
 # --- a registrant acts only for themselves ---------------------------------------------------
@@ -118,7 +129,7 @@ def test_a_registrant_cannot_write_on_anothers_approved_task(
         )
         refused(answer, 403, "not_yours", lan.id)
     shown = task(system.registration, task_id, lan)
-    assert shown["progress"]["latest"] is None
+    assert shown["progress"]["status"] is None
     assert shown["self_assessment"] is None
 
 
@@ -237,7 +248,7 @@ def test_a_committee_member_reports_on_their_own_task_as_its_registrant(
     _, as_registrant = member
     task_id = approved(system, as_registrant, unit_code)
     answer = system.registration.post(
-        f"/tasks/{task_id}/progress", json=progress_body(), headers=as_registrant.headers
+        f"/tasks/{task_id}/progress", json=reported_today(), headers=as_registrant.headers
     )
     assert answer.status_code == 201, answer.text
 
@@ -248,7 +259,8 @@ def test_a_committee_member_reports_on_their_own_task_as_its_registrant(
 def test_an_admin_registers_for_a_leader_who_stays_the_registrant(
     system: System, registrant: Caller, unit_code: str
 ) -> None:
-    created = register(system.registration, ADMIN, task_body(registrant, unit_code))
+    body = task_body(registrant, unit_code, year=THIS_YEAR)
+    created = register(system.registration, ADMIN, body)
     document = document_at(system.redis, system.prefix, "tasks:registered", created["position"])
     assert document["actor"] == ADMIN.person
     assert document["actorrole"] == "admin"
@@ -266,7 +278,7 @@ def test_an_admin_writes_on_anyones_task_as_the_admin(
 ) -> None:
     task_id = approved(system, registrant, unit_code)
     answer = system.registration.post(
-        f"/tasks/{task_id}/progress", json=progress_body(), headers=ADMIN.headers
+        f"/tasks/{task_id}/progress", json=reported_today(), headers=ADMIN.headers
     )
     assert answer.status_code == 201, answer.text
     document = document_at(system.redis, system.prefix, "tasks:progress", answer.json()["position"])
@@ -292,19 +304,21 @@ def test_two_spellings_of_one_registrant_share_one_quota(system: System, unit_co
 def test_a_registrant_is_themselves_in_any_case(
     system: System, registrant: Caller, unit_code: str
 ) -> None:
-    shouted = registrant.id.upper()
-    created = register(system.registration, registrant, task_body(shouted, unit_code))
+    shouted, year = registrant.id.upper(), THIS_YEAR
+    created = register(system.registration, registrant, task_body(shouted, unit_code, year=year))
     approve(system.approval, created["task_id"])
     answer = system.registration.post(
-        f"/tasks/{created['task_id']}/progress", json=progress_body(), headers=registrant.headers
+        f"/tasks/{created['task_id']}/progress", json=reported_today(), headers=registrant.headers
     )
     assert answer.status_code == 201, "the task of HUNG is hung's"
     second = system.registration.post(
-        "/tasks", json=task_body(registrant.id.capitalize(), unit_code), headers=registrant.headers
+        "/tasks",
+        json=task_body(registrant.id.capitalize(), unit_code, year=year),
+        headers=registrant.headers,
     )
     assert second.status_code == 201
     third = system.registration.post(
-        "/tasks", json=task_body(registrant.id, unit_code), headers=registrant.headers
+        "/tasks", json=task_body(registrant.id, unit_code, year=year), headers=registrant.headers
     )
     refused(third, 409, "quota")
 
@@ -327,18 +341,18 @@ def test_every_event_records_its_actor_and_role(
 ) -> None:
     prefix, log = system.prefix, system.redis
     reg = system.registration
-    first = registered(system, registrant, unit_code, title="Trả lại rồi sửa")
+    first = registered(system, registrant, unit_code, title="Trả lại rồi sửa", year=THIS_YEAR)
     decided = decide(system.approval, first, SERVICE_APPROVER, decision="return", reason="sửa")
     assert decided.status_code == 200, decided.text
     amended = reg.put(
         f"/tasks/{first}",
-        json=task_body(registrant, unit_code, title="Đã sửa"),
+        json=task_body(registrant, unit_code, title="Đã sửa", year=THIS_YEAR),
         headers=registrant.headers,
     )
     assert amended.status_code == 200, amended.text
     approve(system.approval, first)
     for path, body in (
-        ("progress", progress_body(status="completed")),
+        ("progress", reported_today(status="completed")),
         ("self-assessment", {"rating": "good", "summary": "Hoàn thành"}),
     ):
         answer = reg.post(f"/tasks/{first}/{path}", json=body, headers=registrant.headers)
@@ -412,7 +426,13 @@ def test_a_registrant_token_without_a_person_is_refused_at_start(redis_url: str,
 def test_me_says_who_a_token_stands_for(system: System, lan: Caller) -> None:
     mine = system.registration.get("/me", headers=lan.headers)
     assert mine.status_code == 200
-    assert mine.json() == {"actor": lan.id, "person": lan.id, "roles": ["registrant"], "unit": None}
+    assert mine.json() == {
+        "actor": lan.id,
+        "person": lan.id,
+        "roles": ["registrant"],
+        "unit": None,
+        "committee": None,
+    }
     service = system.approval.get("/me", headers=VIEWER.headers).json()
     assert service["person"] is None
     assert service["actor"].startswith("viewer-")

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from deploy.demo import build_dataset
 from tests.e2e.conftest import System, secured_system
 from tests.e2e.test_demo import run_demo
 from tests.support.oidc import OidcProvider
@@ -45,6 +46,9 @@ FLAGS = [
     "--virtual-time-budget=15000",
 ]
 APPROVED_BLUE, COMPLETED_GREEN, REGISTERED_GREY = (37, 99, 235), (22, 163, 74), (203, 213, 225)
+_DEMO_2024 = build_dataset().year(2024)
+APPROVED = len(_DEMO_2024.approved())  # the province's 190 and the district committees' own
+LEADERS = len(_DEMO_2024.approved_leaders())
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +122,8 @@ def test_the_charts_carry_the_demo_numbers(demo: System, tmp_path: Path) -> None
     dom = chromium(page_url(demo), tmp_path, "--dump-dom").stdout.decode()
     assert 'data-rendered="2024"' in dom, dom[-2000:]
     assert VIEWER.token not in dom, "the token is taken out of the address and the page"
-    assert _kpi(dom, "approved") == "190"
-    assert _kpi(dom, "leaders") == "114"
+    assert _kpi(dom, "approved") == str(APPROVED)
+    assert _kpi(dom, "leaders") == str(LEADERS)
     assert _kpi(dom, "registered") == str(figures["tasks"]["registered"])
 
     units = _elements(dom, "g", "unit-row")
@@ -130,7 +134,7 @@ def test_the_charts_carry_the_demo_numbers(demo: System, tmp_path: Path) -> None
     assert f'data-units="{len(figures["by_unit"])}"' in dom
 
     slices = {s["data-status"]: int(s["data-count"]) for s in _elements(dom, "path", "slice")}
-    assert sum(slices.values()) == 190
+    assert sum(slices.values()) == APPROVED
     assert slices["completed"] == figures["progress"]["completed"]
 
     categories = _elements(dom, "g", "category-row")
@@ -198,8 +202,8 @@ def test_a_token_typed_into_the_form_shows_the_reports(demo: System, caller: Cal
             page.click("#signin button")
             expect(page.locator("body")).to_have_attribute("data-rendered", "2024")
             expect(form).to_be_hidden()
-            expect(page.locator('[data-kpi="approved"] .value')).to_have_text("190")
-            expect(page.locator('[data-kpi="leaders"] .value')).to_have_text("114")
+            expect(page.locator('[data-kpi="approved"] .value')).to_have_text(str(APPROVED))
+            expect(page.locator('[data-kpi="leaders"] .value')).to_have_text(str(LEADERS))
             assert caller.token not in page.content()
             page.reload()  # kept for this tab: the page signs in again by itself
             expect(page.locator("body")).to_have_attribute("data-rendered", "2024")

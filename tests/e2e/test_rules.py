@@ -168,7 +168,9 @@ def test_one_key_on_two_tasks_is_two_requests_both_written(
     """Issue 11: two progress reports with the same key on two tasks both answered 201, but
     the second was never written (its answer was the first task's event)."""
     tasks = [
-        register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+        register(system.registration, registrant, task_body(registrant, unit_code), imported=True)[
+            "task_id"
+        ]
         for _ in range(2)
     ]
     key = {"Idempotency-Key": "bao-cao-quy-3"}
@@ -185,14 +187,16 @@ def test_one_key_on_two_tasks_is_two_requests_both_written(
     for task_id, answer in zip(tasks, answers, strict=True):
         document = document_at(system.redis, system.prefix, "tasks:progress", answer["position"])
         assert (document["id"], document["subject"]) == (answer["event_id"], task_id)
-        assert task(system.registration, task_id, registrant)["progress"]["latest"] is not None
+        assert task(system.registration, task_id, registrant)["progress"]["status"] is not None
 
 
 def test_one_key_on_two_decisions_is_two_requests(
     system: System, registrant: Caller, unit_code: str
 ) -> None:
     tasks = [
-        register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+        register(system.registration, registrant, task_body(registrant, unit_code), imported=True)[
+            "task_id"
+        ]
         for _ in range(2)
     ]
     key = {"Idempotency-Key": "qd-190"}
@@ -209,7 +213,9 @@ def test_one_key_on_two_decisions_is_two_requests(
 def test_one_key_on_two_routes_of_a_task_is_two_requests(
     system: System, registrant: Caller, unit_code: str
 ) -> None:
-    task_id = register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+    task_id = register(
+        system.registration, registrant, task_body(registrant, unit_code), imported=True
+    )["task_id"]
     approve(system.approval, task_id)
     key = {"Idempotency-Key": "cuoi-nam"}
     headers = registrant.headers | key
@@ -228,7 +234,9 @@ def test_one_key_on_two_routes_of_a_task_is_two_requests(
 def test_a_repeated_progress_report_is_written_once(
     system: System, registrant: Caller, unit_code: str
 ) -> None:
-    task_id = register(system.registration, registrant, task_body(registrant, unit_code))["task_id"]
+    task_id = register(
+        system.registration, registrant, task_body(registrant, unit_code), imported=True
+    )["task_id"]
     approve(system.approval, task_id)
     headers = registrant.headers | {"Idempotency-Key": f"progress-{task_id}"}
     path = f"/tasks/{task_id}/progress"
@@ -251,9 +259,9 @@ def test_a_repeated_progress_report_is_written_once(
 
 @pytest.fixture
 def approved_task(system: System, registrant: Caller, unit_code: str) -> str:
-    task_id: str = register(system.registration, registrant, task_body(registrant, unit_code))[
-        "task_id"
-    ]
+    task_id: str = register(
+        system.registration, registrant, task_body(registrant, unit_code), imported=True
+    )["task_id"]
     approve(system.approval, task_id)
     return task_id
 
@@ -327,7 +335,7 @@ def test_a_report_dated_after_today_is_422_and_does_not_pin_the_status(
     if today().year == year:
         real = progress_body(reported_at=today().isoformat(), status="at_risk")
         assert system.registration.post(path, json=real, headers=registrant.headers).is_success
-        latest = task(system.registration, task_id, registrant)["progress"]["latest"]
+        latest = task(system.registration, task_id, registrant)["progress"]
         assert (latest["status"], latest["reported_at"]) == ("at_risk", today().isoformat())
 
 
@@ -362,10 +370,8 @@ def test_later_reports_count_and_earlier_dated_ones_do_not_override(
         )
         answer = system.registration.post(path, json=body, headers=registrant.headers)
         assert answer.status_code == 201, answer.text
-    progress = task(system.registration, approved_task, registrant)["progress"]
-    assert (progress["latest"]["status"], progress["latest"]["reported_at"]) == (
-        "completed",
-        f"{YEAR}-12-20",
-    )
-    assert progress["readings"][0]["value"] == 26
+    shown = task(system.registration, approved_task, registrant)
+    progress = shown["progress"]
+    assert (progress["status"], progress["reported_at"]) == ("completed", f"{YEAR}-12-20")
+    assert shown["targets"][0]["latest"] == 26
     assert progress["first_completed"] == f"{YEAR}-12-20"

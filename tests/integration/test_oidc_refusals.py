@@ -1,5 +1,5 @@
 """OidcVerifier refuses what no good provider issues (HMAC, ``none``, foreign keys, garbage)
-and says so when the provider cannot be reached; ``from_settings`` reads OIDC_*."""
+and says so when the provider cannot be reached; ``oidc_verifier`` reads OIDC_*."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from shared.edge.identity import oidc_verifier
 from shared.edge.oidc import OidcVerifier, ProviderUnavailable, VerifiedToken
 from shared.edge.settings import ServiceSettings
 from tests.support.oidc import OidcProvider
@@ -134,9 +135,9 @@ async def test_a_discovery_document_of_another_issuer_is_unavailable(
 
 
 async def test_from_settings(oidc_provider: OidcProvider) -> None:
-    assert OidcVerifier.from_settings(ServiceSettings(oidc_issuer=None)) is None
+    assert oidc_verifier(ServiceSettings(oidc_issuer=None)) is None
     with pytest.raises(ValueError, match="OIDC_AUDIENCE"):
-        OidcVerifier.from_settings(ServiceSettings(oidc_issuer=oidc_provider.issuer))
+        oidc_verifier(ServiceSettings(oidc_issuer=oidc_provider.issuer))
     settings = ServiceSettings(
         oidc_issuer=oidc_provider.issuer,
         oidc_audience=oidc_provider.audience,
@@ -144,7 +145,7 @@ async def test_from_settings(oidc_provider: OidcProvider) -> None:
         oidc_roles_claim="realm_access.roles",
         oidc_unit_claim="unit",
     )
-    verifier = OidcVerifier.from_settings(settings)
+    verifier = oidc_verifier(settings)
     assert verifier is not None
     try:
         token = oidc_provider.service_token(

@@ -7,24 +7,27 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 import redis.asyncio as aioredis
 
-from services.reporting.domain.answers import Scope
-from services.reporting.domain.report import Reports
-from services.reporting.domain.tasks import Projection
+from services.reporting.answers import Report, Scope
 from services.reporting.follower import Follower
-from services.reporting.service import Reporting
+from services.reporting.reading import Reading
 from shared.domain.events import ProgressStatus, Rating
+from shared.domain.people import Actor, Role
 from shared.edge.settings import Clock
 from shared.log.eventlog import EventLog, connect
 from shared.log.keys import Keys
 from tests.support.writing import Writer
 
 WHOLE = Scope(unit=None, category=None, as_of=None)
-TODAY = date(2024, 12, 31)
+VIEWER = Actor("nhan-vien", frozenset({Role.viewer}), person="nhan-vien")
+
+
+async def report_of(follower: Follower, scope: Scope = WHOLE) -> Report:
+    return await Reading(follower, Clock(), 15).report(2024, scope)
 
 
 @pytest.fixture
@@ -53,16 +56,17 @@ async def write_a_year(writer: Writer) -> dict[str, str]:
     return {"done": done, "amended": amended, "withdrawn": withdrawn, "rejected": rejected}
 
 
-async def rebuilt(log: EventLog) -> Projection:
-    projection = Projection()
-    await Follower(log, projection).rebuild()
-    return projection
+async def rebuilt(log: EventLog) -> Follower:
+    follower = Follower(log)
+    await follower.rebuild()
+    return follower
 
 
-async def test_a_rebuild_of_a_log_written_by_the_task_store(log: EventLog) -> None:
+async def test_a_rebuild_of_a_log_written_by_the_store(log: EventLog) -> None:
     tasks = await write_a_year(Writer(log))
-    projection = await rebuilt(log)
-    report = Reports(projection).report(2024, WHOLE, TODAY)
+    follower = await rebuilt(log)
+    projection = follower.projection
+    report = await report_of(follower)
     assert report.tasks.model_dump() == {
         "registered": 4,
         "pending": 1,
@@ -80,27 +84,24 @@ async def test_a_rebuild_of_a_log_written_by_the_task_store(log: EventLog) -> No
 async def test_following_live_gives_the_report_a_rebuild_gives(log: EventLog) -> None:
     writer = Writer(log)
     await writer.register("hung")  # before the follower starts
-    projection = Projection()
-    follower = Follower(log, projection, page_size=100)
-    await follower.rebuild()
-    following = asyncio.create_task(follower.follow(block_ms=100))
+    follower = Follower(log, page_size=100)
+    following = asyncio.create_task(follower.run())
     try:
         await write_a_year(writer)
         last, _ = await writer.register("lan")
         position = await writer.approve(last)
         assert await follower.wait_for(position, 5)
-        live = Reports(projection).report(2024, WHOLE, TODAY)
-        assert live == Reports(await rebuilt(log)).report(2024, WHOLE, TODAY)
+        live = await report_of(follower)
+        assert live == await report_of(await rebuilt(log))
         assert live.tasks.registered == 6
+        assert follower.why_not_ready() is None
     finally:
         following.cancel()
         await asyncio.gather(following, return_exceptions=True)
-    assert not follower.running
 
 
 async def test_a_position_not_yet_written_is_waited_for_then_given_up(log: EventLog) -> None:
-    follower = Follower(log, Projection())
-    await follower.rebuild()
+    follower = await rebuilt(log)
     future = f"{int(datetime.now(UTC).timestamp() * 1000) + 60_000}-0"
     assert await follower.wait_for(future, 0.2) is True  # nothing written up to it
     _, position = await Writer(log).register("hung")
@@ -120,7 +121,7 @@ async def test_malformed_entries_are_parked_once_with_their_reason(
     ]
     await writer.approve(task)
     for _ in range(2):  # a second reader of the same log parks nothing again
-        projection = await rebuilt(log)
+        projection = (await rebuilt(log)).projection
         assert projection.tasks[task].state.status == "approved"  # type: ignore[union-attr]
     parked = await redis.xrange(log.keys.dead_letter)
     assert len(parked) == 3
@@ -134,11 +135,10 @@ async def test_history_is_read_back_with_every_actor_and_as_of_counts_the_past(
     log: EventLog,
 ) -> None:
     tasks = await write_a_year(Writer(log))
-    projection = Projection()
-    follower = Follower(log, projection)
-    await follower.rebuild()
-    reporting = Reporting(projection, follower, Clock())
-    history = await reporting.history(projection.tasks[tasks["done"]])
+    follower = await rebuilt(log)
+    reading = Reading(follower, Clock(), 15)
+    history = await reading.history(reading.task(tasks["done"], VIEWER), VIEWER)
+    assert history.history is not None
     assert [entry.type for entry in history.history] == [
         "TaskRegistered",
         "TaskApproved",
@@ -147,6 +147,7 @@ async def test_history_is_read_back_with_every_actor_and_as_of_counts_the_past(
         "TaskSelfAssessed",
         "TaskEvaluated",
     ]
+    assert [entry.taskversion for entry in history.history] == [1, 2, 3, 4, 5, 6]
     assert [entry.actor for entry in history.history] == [
         "hung",
         "approver-1",
@@ -156,8 +157,8 @@ async def test_history_is_read_back_with_every_actor_and_as_of_counts_the_past(
         "approver-1",
     ]
     assert history.description == "Mô tả"
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
-    past = Reports(await reporting.as_of(2024, yesterday))
-    assert past.report(2024, WHOLE, yesterday).tasks.registered == 0
-    today = Reports(await reporting.as_of(2024, datetime.now(UTC).date() + timedelta(days=1)))
-    assert today.report(2024, WHOLE, TODAY) == Reports(projection).report(2024, WHOLE, TODAY)
+    assert history.registrant.name == "Phạm Quang Hưng"  # as the roster names him
+    before = await reading.report(2024, WHOLE.model_copy(update={"as_of": date(2024, 1, 1)}))
+    assert before.tasks.registered == 0
+    after = await reading.report(2024, WHOLE.model_copy(update={"as_of": date(2024, 1, 2)}))
+    assert after.tasks == (await reading.report(2024, WHOLE)).tasks

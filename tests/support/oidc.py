@@ -28,7 +28,8 @@ Every token comes from the provider's real token endpoint and is a JWT access to
   (viewer), ``quan-tri`` (admin); ``provider.add_account(...)`` adds more. Their access
   tokens carry ``sub`` and ``preferred_username`` (the username), ``name``, ``roles``,
   ``realm_access.roles`` and ``unit``. For a real browser (Playwright):
-  ``provider.browser_client(redirect_uri)`` registers a public client; the login page has
+  ``provider.browser_client(redirect_uri, refresh=..., access_token_ttl=...)`` registers a
+  public client (with refresh tokens, if asked: rotated on each use); the login page has
   a ``username`` field, an optional ``password`` and a "Sign in" button, the consent page
   an "Allow" button.
 - ``provider.rotate_key()``: from now on the provider signs with a new key (new ``kid``,
@@ -172,11 +173,17 @@ class OidcProvider:
         """One access token of a new ``service_client(person, roles, **options)``."""
         return self.service_client(person, roles, **options).token()
 
-    def browser_client(self, redirect_uri: str) -> str:
-        """The client id of a public client (authorization code, PKCE) for ``redirect_uri``."""
-        if redirect_uri not in self._browser_clients:
-            self._browser_clients[redirect_uri] = SignIn.register(self.http, redirect_uri)
-        return self._browser_clients[redirect_uri]
+    def browser_client(
+        self, redirect_uri: str, *, refresh: bool = False, access_token_ttl: int | None = None
+    ) -> str:
+        """The client id of a public client (authorization code, PKCE) for ``redirect_uri``;
+        ``refresh``: given refresh tokens too; ``access_token_ttl``: its tokens' seconds."""
+        wanted = f"{redirect_uri} {refresh} {access_token_ttl}"
+        if wanted not in self._browser_clients:
+            self._browser_clients[wanted] = SignIn.register(
+                self.http, redirect_uri, refresh=refresh, access_token_ttl=access_token_ttl
+            )
+        return self._browser_clients[wanted]
 
     def sign_in(
         self, username: str, *, redirect_uri: str = "http://127.0.0.1:9/callback"

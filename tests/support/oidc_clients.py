@@ -70,18 +70,25 @@ class SignIn:
         self.state = secrets.token_urlsafe(16)
 
     @staticmethod
-    def register(http: httpx.Client, redirect_uri: str) -> str:
-        """A public client (no secret, PKCE) redirecting to ``redirect_uri``."""
-        answer = http.post(
-            "/reg",
-            json={
-                "client_name": "Breakthrough portal (test)",
-                "redirect_uris": [redirect_uri],
-                "grant_types": ["authorization_code"],
-                "response_types": ["code"],
-                "token_endpoint_auth_method": "none",
-            },
-        )
+    def register(
+        http: httpx.Client,
+        redirect_uri: str,
+        *,
+        refresh: bool = False,
+        access_token_ttl: int | None = None,
+    ) -> str:
+        """A public client (no secret, PKCE) redirecting to ``redirect_uri``; ``refresh``:
+        it also gets refresh tokens; ``access_token_ttl``: seconds its access tokens last."""
+        metadata: dict[str, object] = {
+            "client_name": "Breakthrough portal (test)",
+            "redirect_uris": [redirect_uri],
+            "grant_types": ["authorization_code", *(["refresh_token"] if refresh else [])],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "none",
+        }
+        if access_token_ttl is not None:
+            metadata["access_token_ttl"] = access_token_ttl
+        answer = http.post("/reg", json=metadata)
         answer.raise_for_status()
         client_id: str = answer.json()["client_id"]
         return client_id

@@ -16,7 +16,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from shared.edge.oidc import OidcVerifier, TokenRejected
+from shared.edge.oidc import OidcVerifier
+from shared.edge.oidc_claims import ClaimPaths, TokenRejected
 from tests.support.oidc import OidcProvider
 
 MakeVerifier = Callable[..., OidcVerifier]
@@ -32,7 +33,13 @@ async def oidc_verifier(oidc_provider: OidcProvider) -> AsyncIterator[MakeVerifi
     def make(**options: Any) -> OidcVerifier:
         options.setdefault("issuer", oidc_provider.issuer)
         options.setdefault("audience", oidc_provider.audience)
-        made.append(OidcVerifier(options.pop("issuer"), options.pop("audience"), **options))
+        paths = {
+            name: options.pop(f"{name}_claim")
+            for name in ("person", "roles", "unit", "committee")
+            if f"{name}_claim" in options
+        }
+        issuer, audience = options.pop("issuer"), options.pop("audience")
+        made.append(OidcVerifier(issuer, audience, claims=ClaimPaths(**paths), **options))
         return made[-1]
 
     yield make

@@ -41,7 +41,8 @@ def wait_for_redis(url: str, timeout: float = 10.0) -> None:
 
 
 class PrivateRedis:
-    """A ``redis-server`` process of our own; with ``aof`` it keeps its data under ``folder``."""
+    """A ``redis-server`` process of our own; with ``aof`` it keeps its data under ``folder``
+    (``appendfsync always`` unless told otherwise), its output in ``logfile`` if given."""
 
     def __init__(
         self,
@@ -51,8 +52,12 @@ class PrivateRedis:
         aof: bool = False,
         password: str | None = None,
         tls: tuple[Path, Path, Path] | None = None,
+        appendfsync: str = "always",
+        logfile: Path | None = None,
     ) -> None:
         self.folder = folder
+        self.appendfsync = appendfsync
+        self.logfile = logfile  # its output (default: dropped)
         self.port = port or free_port()
         self.aof = aof
         self.password = password
@@ -82,8 +87,9 @@ class PrivateRedis:
         if self.password:
             args += ["--requirepass", self.password]
         args += ["--dir", str(self.folder), "--appendonly", "yes" if self.aof else "no"]
-        args += ["--appendfsync", "always"] if self.aof else []
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        args += ["--appendfsync", self.appendfsync] if self.aof else []
+        with (self.logfile or Path(os.devnull)).open("ab") as out:
+            self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
         wait_for_redis(self.url)
         return self
 

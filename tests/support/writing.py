@@ -1,13 +1,14 @@
-"""Writing a log the way the services do: commands through ``decide`` and the task store's
-commit script (``shared.log.store.execute``), rosters and closures through their scripts."""
+"""Writing a log the way the services do: commands through ``decide`` and the store's commit
+script (``shared.log.store.execute``), a year's roster, committees and closure too."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-import shared.domain.lifecycle  # noqa: F401 (first: shared.domain.programme imports it)
+from shared.domain.context import Context
 from shared.domain.events import (
     Actual,
     Category,
@@ -16,14 +17,13 @@ from shared.domain.events import (
     Level,
     ProgressStatus,
     Rating,
+    RosterUnit,
     Target,
-    Unit,
 )
 from shared.domain.lifecycle import (
     Amend,
     Approve,
     Command,
-    Context,
     Evaluate,
     LogProgress,
     Register,
@@ -34,9 +34,9 @@ from shared.domain.lifecycle import (
     Withdraw,
 )
 from shared.domain.people import Actor, Role, key
-from shared.domain.programme import Roster, close_year, publish_roster
+from shared.domain.programme import CloseYear, PublishRoster
 from shared.log.eventlog import EventLog
-from shared.log.store import TaskStore, execute
+from shared.log.store import Store, execute, execute_year
 
 ADMIN = Actor("admin-1", frozenset({Role.admin}), person="admin-1")
 APPROVER = Actor("approver-1", frozenset({Role.approver}), person="approver-1")
@@ -47,26 +47,35 @@ def registrant(person: str) -> Actor:
     return Actor(key(person), frozenset({Role.registrant}), person=key(person))
 
 
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+NAMES = {"hung": "Phạm Quang Hưng", "lan": "Nguyễn Thị Lan", "minh": "Trần Văn Minh"}
+"""The names a roster of ``publish_roster`` gives its leaders (others: their id)."""
+
+
 class Writer:
+    """Writes as the services would: its events stamped a second apart from the morning of
+    2 January of ``year``, while "today" is the year's last day (what any report of the
+    year, as of any day of it, may be dated)."""
+
     def __init__(self, log: EventLog, year: int = 2024) -> None:
-        self.store = TaskStore(log)
+        self.store = Store(log, quota=2)
         self.year = year
-        self.roster: Roster | None = None
+        self.clock = datetime(year, 1, 2, 1, tzinfo=UTC)
 
     def context(self, actor: Actor) -> Context:
-        now = datetime.now(UTC)
-        return Context(actor, now, date(self.year, 12, 31), str(uuid.uuid4()), "/test")
+        self.clock += timedelta(seconds=1)
+        today = date(self.year, 12, 31)
+        return Context(actor, self.clock, today, ZONE, str(uuid.uuid4()), "/test")
 
     async def run(self, task_id: str, command: Command, actor: Actor) -> str:
-        [answer] = await execute(
-            self.store, [(task_id, command)], self.context(actor), roster_year=self.year, quota=2
-        )
+        [answer] = await execute(self.store, [(task_id, command)], self.context(actor))
         return answer.position
 
     def registration(
-        self, person: str, unit: str | None = "kim-thanh", **extra: Any
+        self, person: str, unit: str | None = "kim-thanh", rostered: bool = False, **extra: Any
     ) -> Registration:
-        """A registration's content; ``unit`` None: taken from the roster."""
+        """A registration's content (``rostered``: who the registrant is left to the year's
+        roster)."""
         content: dict[str, Any] = {
             "year": self.year,
             "registrant_id": person,
@@ -79,16 +88,23 @@ class Writer:
             ),
             "deadline": date(self.year, 12, 31),
             "description": "Mô tả",
-            "name": "Phạm Quang Hưng",
-            "position": "Chủ tịch UBND huyện",
-            "level": Level.district_leader,
-            "unit": None if unit is None else Unit(code=unit, name=f"Huyện {unit}"),
         }
+        if not rostered:
+            content |= {
+                "name": "Phạm Quang Hưng",
+                "position": "Chủ tịch UBND huyện",
+                "level": Level.district_leader,
+                "unit_code": unit,
+                "unit_name": None if unit is None else f"Huyện {unit}",
+            }
         return Registration(**(content | extra))
 
-    async def register(self, person: str, unit: str = "kim-thanh", **extra: Any) -> tuple[str, str]:
+    async def register(
+        self, person: str, unit: str | None = "kim-thanh", **extra: Any
+    ) -> tuple[str, str]:
         task_id = f"t-{uuid.uuid4().hex[:12]}"
-        command = Register(task_id, self.registration(person, unit, **extra))
+        rostered = (await self.store.year(self.year)).roster is not None
+        command = Register(task_id, self.registration(person, unit, rostered, **extra))
         return task_id, await self.run(task_id, command, registrant(person))
 
     async def approve(self, task_id: str) -> str:
@@ -105,7 +121,8 @@ class Writer:
         )
 
     async def amend(self, task_id: str, person: str, unit: str | None = "kim-thanh") -> str:
-        command = Amend(self.registration(person, unit))
+        rostered = (await self.store.year(self.year)).roster is not None
+        command = Amend(self.registration(person, unit, rostered))
         return await self.run(task_id, command, registrant(person))
 
     async def withdraw(self, task_id: str, person: str) -> str:
@@ -131,17 +148,23 @@ class Writer:
     async def publish_roster(self, leaders: dict[str, str]) -> str:
         """``leaders``: leader id -> unit code."""
         units = tuple(
-            Unit(code=code, name=f"Huyện {code}") for code in sorted(set(leaders.values()))
+            RosterUnit(code=code, name=f"Huyện {code}") for code in sorted(set(leaders.values()))
         )
         listed = tuple(
-            Leader(id=leader, name=leader, position="P", level=Level.district_leader, unit=unit)
+            Leader(
+                id=leader,
+                name=NAMES.get(leader, leader),
+                position="P",
+                level=Level.district_leader,
+                unit=unit,
+            )
             for leader, unit in leaders.items()
         )
-        event = publish_roster(self.year, units, listed, self.context(ADMIN))
-        self.roster = Roster.of(event.data)
-        _, position = await self.store.publish_roster(event)
+        command = PublishRoster(units, listed)
+        _, position = await execute_year(self.store, self.year, command, self.context(ADMIN))
         return position
 
     async def close(self) -> str:
-        event = close_year(self.year, False, "admin", "KL 9", self.context(ADMIN))
-        return await self.store.close_year(event)
+        command = CloseYear("admin", "KL 9")
+        _, position = await execute_year(self.store, self.year, command, self.context(ADMIN))
+        return position

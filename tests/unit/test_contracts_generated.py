@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from msgspec.structs import replace
 
-from shared.domain.events import DATA_TYPES, AnyEvent, encode
+from shared.domain.events import (
+    DATA_TYPES,
+    AnyEvent,
+    NotificationKind,
+    NotificationSent,
+    ReminderKind,
+    ReminderSent,
+    encode,
+    new_event,
+)
 from shared.domain.lifecycle import Register, Withdraw
-from shared.domain.programme import close_year, publish_roster
+from shared.domain.programme import CloseYear, PublishCommittees, PublishRoster, decide_year
 from shared.log.asyncapi import STREAMS, asyncapi_document, channel_of
-from shared.log.contracts import TYPES, event_schema, stale
+from shared.log.contracts import stale
 from shared.log.eventlog import Poison, dead_letter_document
 from shared.log.keys import Keys
+from shared.log.schemas import TYPES, event_schema
 from tests.unit.lifecycle.builders import (
     ADMIN,
     APPROVE,
@@ -27,12 +39,16 @@ from tests.unit.lifecycle.builders import (
     RETURN,
     SECRETARY,
     SELF,
+    YEAR,
     context,
     registration,
     run,
     task_in,
 )
-from tests.unit.lifecycle.test_transitions import AMEND, ROSTER
+from tests.unit.lifecycle.test_transitions import AMEND, COMMITTEES, ROSTERED
+
+FIRST_PUBLISHED = Path(__file__).parent / "v1_schemas"
+"""The v1 schemas as first published (docs/schemas/ of commit cc914f2), kept as they were."""
 
 
 def written() -> list[AnyEvent]:
@@ -51,8 +67,22 @@ def written() -> list[AnyEvent]:
         ("self_assessed", EVALUATE, SECRETARY),
     ):
         events.append(run(task_in(stage), command, actor, later)[0])
-    events.append(publish_roster(2024, ROSTER.units, ROSTER.leaders, context(ADMIN)))
-    events.append(close_year(2024, False, "Ban Thường vụ", "KL 1", context(ADMIN)))
+    roster = ROSTERED.roster
+    assert roster is not None
+    for state, command in (
+        (YEAR, PublishCommittees(COMMITTEES)),
+        (replace(ROSTERED, roster=None), PublishRoster(roster.units, roster.leaders)),
+        (YEAR, CloseYear("Ban Thường vụ", "KL 1")),
+    ):
+        event = decide_year(state, command, context(ADMIN))
+        assert event is not None
+        events.append(event)
+    mail = {"source": "/breakthrough/mail", "correlation_id": "c", "time": NOW, "actor": "mail"}
+    reminded = ReminderSent(year=2024, kind=ReminderKind.not_registered, leader="hung", sent_at=NOW)
+    notified = NotificationSent(
+        event_id="e", task_id="t-1", leader="hung", kind=NotificationKind.approved, sent_at=NOW
+    )
+    events += [new_event(reminded, **mail), new_event(notified, **mail)]  # type: ignore[arg-type]
     return events
 
 
@@ -69,6 +99,20 @@ def test_what_the_services_write_validates_against_the_published_schema(event: A
 
 def test_every_event_type_is_written_and_published() -> None:
     assert {event.type for event in written()} == set(DATA_TYPES)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [e for e in written() if (FIRST_PUBLISHED / f"{e.type}.json").is_file()],
+    ids=lambda event: event.type,
+)
+def test_documents_keep_validating_against_the_v1_schemas_as_first_published(
+    event: AnyEvent,
+) -> None:
+    """What 1.2 adds (taskversion, whose task, committees...) is allowed by the v1 schemas
+    as they were first published: their documents need no new schemaversion."""
+    schema = json.loads((FIRST_PUBLISHED / f"{event.type}.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(json.loads(encode(event)))
 
 
 def test_a_dead_letter_validates_against_its_schema() -> None:

@@ -34,11 +34,17 @@ def test_the_secrets_agree_and_are_readable_by_the_containers(tmp_path: Path) ->
     folder = tmp_path / "secrets"
     said = make(folder, TLS_NAMES="gateway.example.vn,10.1.2.3")
     assert (
-        "made redis_password redis_url api_tokens oidc_issuer oidc_audience oidc_client_secret "
-        "tls.crt"
+        "made redis_password api_tokens oidc_issuer oidc_audience oidc_client_secret "
+        "smtp_password session_key tls.crt"
     ) in said
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700, "only the operator enters the folder"
-    readable = ("redis_password", "redis_url", "api_tokens", "oidc_issuer", "oidc_client_secret")
+    readable = (
+        "redis_password",
+        "api_tokens",
+        "oidc_issuer",
+        "oidc_client_secret",
+        "smtp_password",
+    )
     for name in (*readable, "tls.crt"):
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o644, name
     assert stat.S_IMODE((folder / "tls.key").stat().st_mode) == 0o600
@@ -46,13 +52,16 @@ def test_the_secrets_agree_and_are_readable_by_the_containers(tmp_path: Path) ->
     password = (folder / "redis_password").read_text()
     assert password.isalnum()
     assert len(password) >= 32
-    assert (folder / "redis_url").read_text().strip() == f"redis://:{password}@redis:6379/0"
     tokens = Tokens.parse((folder / "api_tokens").read_text())
     assert len(tokens) == 4
     roles = [line.split(":")[0] for line in (folder / "api_tokens").read_text().splitlines()]
     assert roles == ["registrant", "approver", "viewer", "admin"]
     assert (folder / "oidc_issuer").read_text() == "", "OpenID Connect off until filled in"
     assert (folder / "oidc_client_secret").read_text() == "", "the portal: a public client"
+    assert (folder / "smtp_password").read_text() == "", "SMTP_URL alone (the trial's catcher)"
+    session_key = (folder / "session_key").read_text()
+    assert len(session_key) >= 64, "the portal's sealing key: random, long"
+    assert stat.S_IMODE((folder / "session_key").stat().st_mode) == 0o644
 
     context = ssl.create_default_context()
     context.load_cert_chain(folder / "tls.crt", folder / "tls.key")  # the key fits
@@ -73,10 +82,10 @@ def test_existing_files_are_never_replaced(tmp_path: Path) -> None:
     make(folder)
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     (folder / "api_tokens").write_text("admin:" + "b" * 32 + ":mine\n")
-    (folder / "redis_url").unlink()
+    (folder / "oidc_audience").unlink()
     said = make(folder)
-    assert "made redis_url" in said
+    assert "made oidc_audience" in said
     assert (folder / "api_tokens").read_text() == "admin:" + "b" * 32 + ":mine\n"
     assert (folder / "tls.crt").read_bytes() == before["tls.crt"]
-    assert (folder / "redis_url").read_bytes() == before["redis_url"], "from the same password"
+    assert (folder / "redis_password").read_bytes() == before["redis_password"]
     assert "nothing made" in make(folder)

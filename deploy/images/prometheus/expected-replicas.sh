@@ -10,7 +10,7 @@ rules=/etc/prometheus/generated/expected-replicas.yml
   echo "groups:"
   echo "  - name: expected-replicas"
   echo "    rules:"
-  for job in ${EXPECTED_JOBS:-registration approval reporting portal}; do
+  for job in ${EXPECTED_JOBS:-registration approval reporting portal notifications}; do
     variable=$(echo "$job" | tr 'a-z-' 'A-Z_')_REPLICAS
     count=$(eval "echo \${$variable:-1}")
     case $count in

@@ -38,12 +38,20 @@ MESSAGES: dict[str, str] = {
     "sign_in.token_hint": "Dán mã được cấp. Mã không bị lưu ở trình duyệt.",
     "sign_in.token_button": "Đăng nhập bằng mã",
     "sign_in.error_title": "Chưa đăng nhập được",
-    "sign_in.already": "Bạn đang đăng nhập với tên {name}.",
+    "sign_in.already": "Đồng chí đang đăng nhập với tư cách {name}.",
     "sign_in.continue": "Tiếp tục",
-    "sign_in.signed_out": "Bạn đã đăng xuất.",
-    "sign_in.welcome": "Xin chào {name}.",
+    "sign_in.signed_out": "Đồng chí đã đăng xuất.",
+    "sign_in.welcome": "Kính chào đồng chí {name}.",
+    "sign_in.welcome_role": "Đồng chí đã đăng nhập với vai trò {role}.",
     "sign_in.expired": "Phiên đăng nhập này đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.",
-    "sign_in.expired_session": "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.",
+    "sign_in.expired_session": "Phiên làm việc đã hết hạn. Đồng chí vui lòng đăng nhập lại.",
+    "sign_in.form_kept": "Phiên làm việc đã hết hạn nên nội dung đồng chí vừa nhập CHƯA được "
+    "gửi. Nội dung đó vẫn được giữ lại: sau khi đăng nhập lại, đồng chí sẽ thấy biểu mẫu đã "
+    "điền sẵn để kiểm tra và gửi.",
+    "sign_in.throttled": "Đã có quá nhiều lần đăng nhập không thành công từ máy này. Để bảo vệ "
+    "tài khoản, việc đăng nhập tạm dừng: đồng chí vui lòng thử lại sau {minutes} phút.",
+    "sign_in.link_declined": "Đồng chí vẫn đăng nhập như trước; mã truy cập trong đường dẫn "
+    "không được dùng.",
     "sign_in.failed": "Không hoàn tất được việc đăng nhập với nhà cung cấp danh tính. "
     "Vui lòng thử lại.",
     "sign_in.refused": "Việc đăng nhập đã bị từ chối hoặc hủy.",
@@ -217,8 +225,8 @@ MESSAGES: dict[str, str] = {
     "refusal.too_short": "Cần ít nhất một mục.",
     "refusal.list_type": "Dữ liệu không hợp lệ.",
     "refusal.extra_forbidden": "Có trường không được chấp nhận.",
-    "refusal.quota": "Bạn đã có đủ số nhiệm vụ được phép trong năm này (đang chờ duyệt hoặc đã "
-    "duyệt). Hãy rút một nhiệm vụ, hoặc chờ quyết định về nhiệm vụ đã gửi.",
+    "refusal.quota": "Đồng chí đã có đủ số nhiệm vụ được phép trong năm này (đang chờ duyệt "
+    "hoặc đã duyệt). Hãy rút một nhiệm vụ, hoặc chờ quyết định về nhiệm vụ đã gửi.",
     "refusal.wrong_state": "Nhiệm vụ không còn ở trạng thái cho phép việc này (có thể vừa được "
     "quyết định). Hãy tải lại trang.",
     "refusal.not_approved": "Nhiệm vụ chưa được duyệt: chưa thể báo cáo, tự đánh giá hay đánh giá.",
@@ -257,11 +265,28 @@ MESSAGES: dict[str, str] = {
     "refusal.unknown_unit": "Đơn vị của lãnh đạo không có trong danh sách đơn vị.",
     "refusal.unsupported_media_type": "Kiểu dữ liệu gửi lên không được hỗ trợ.",
     "refusal.http_error": "Yêu cầu không thực hiện được.",
+    "refusal.before_registration": "Ngày báo cáo không được trước ngày đăng ký nhiệm vụ.",
+    "refusal.csv_unit_replaces": "Một đơn vị có hai danh sách đơn vị được thay thế khác nhau "
+    "trong tệp CSV.",
+    "refusal.cycle": "Các ban thường vụ tạo thành vòng lặp: một ban không thể trực thuộc chính "
+    "mình.",
+    "refusal.datetime_parsing": "Thời điểm không hợp lệ.",
+    "refusal.duplicate_committee": "Một ban thường vụ có tên hai lần trong danh sách.",
+    "refusal.not_earlier": "Nhiệm vụ được tiếp nối phải thuộc một năm trước.",
+    "refusal.not_related": "Chỉ tiếp nối nhiệm vụ của chính đồng chí hoặc của cùng đơn vị.",
+    "refusal.other_committee": "Nhiệm vụ này do ban thường vụ khác quản lý.",
+    "refusal.replaces_itself": "Một đơn vị không thể thay thế chính nó.",
+    "refusal.roots": "Phải có đúng một ban thường vụ cấp cao nhất (không có cấp trên).",
+    "refusal.roster_mismatch": "Khác với danh sách lãnh đạo của năm: để trống hoặc ghi đúng như "
+    "danh sách.",
+    "refusal.too_many_rows": "Tệp CSV có quá nhiều dòng.",
+    "refusal.unknown_committee": "Ban thường vụ này không có trong danh sách của năm.",
+    "refusal.unknown_parent": "Ban thường vụ cấp trên không có trong danh sách.",
+    "refusal.unknown_task": "Không tìm thấy nhiệm vụ được tiếp nối.",
+    "refusal.mail_unavailable": "Chưa gửi được thư: máy chủ thư từ chối hoặc chưa cấu hình.",
     "refusal.unauthenticated": "Phiên đăng nhập đã hết hạn.",
     # a leader's pages
     "leader.title": "Nhiệm vụ của tôi năm {year}",
-    "leader.intro": "Đồng chí đang có {live} nhiệm vụ chờ duyệt hoặc đã duyệt trong năm "
-    "(mỗi năm một hoặc hai nhiệm vụ).",
     "leader.none": "Đồng chí chưa đăng ký nhiệm vụ nào trong năm {year}.",
     "leader.register_button": "Đăng ký nhiệm vụ mới",
     "leader.returned_hint": "Ban Thường vụ đã trả lại nhiệm vụ này để chỉnh sửa.",
@@ -392,11 +417,7 @@ MESSAGES: dict[str, str] = {
     "closure.title": "Khóa sổ năm {year}",
     "closure.intro": "Sau khi khóa sổ, không ghi thêm được gì cho năm {year} (đăng ký, quyết "
     "định, báo cáo, đánh giá) và số liệu tổng hợp là số liệu chính thức.",
-    "closure.pending": "Đăng ký còn chờ duyệt: {n}",
-    "closure.returned": "Đăng ký đang trả lại để chỉnh sửa: {n}",
-    "closure.not_evaluated": "Nhiệm vụ đã duyệt chưa đánh giá: {n}",
     "closure.confirm_label": "Xác nhận",
-    "closure.confirm": "Tôi xác nhận khóa sổ năm {year}.",
     "closure.submit": "Khóa sổ năm {year}",
     "closure.closed": "Năm {year} đã khóa sổ: số liệu là chính thức.",
     # staff
@@ -441,7 +462,6 @@ MESSAGES: dict[str, str] = {
     "dash.abbr_completed": "HT",
     "dash.abbr_not_completed": "KHT",
     "dash.no_tasks": "Chưa có nhiệm vụ nào.",
-    "unit.back": "← Tổng hợp năm {year}",
     "unit.summary": "{registered} nhiệm vụ đăng ký, {approved} được duyệt, {completed} đã hoàn "
     "thành; đạt {met}/{total} chỉ tiêu.",
     "unit.table": "Các nhiệm vụ của đơn vị",
@@ -457,11 +477,7 @@ MESSAGES: dict[str, str] = {
     "missing.earlier": "Nhiệm vụ đã rút hoặc không duyệt",
     "missing.task_n": "nhiệm vụ {n}",
     "missing.stale_title": "Nhiệm vụ chưa báo cáo tiến độ trong {days} ngày",
-    "missing.stale_count": "{n} nhiệm vụ đã duyệt, chưa hoàn thành, chưa báo cáo gần đây.",
     "missing.all_reported": "Mọi nhiệm vụ đã duyệt đều đã báo cáo gần đây.",
-    "missing.last_report": "Báo cáo gần nhất",
-    "missing.days_since": "Số ngày",
-    "missing.never": "Chưa báo cáo",
     "print.title": "Báo cáo năm {year}",
     "print.heading": "Báo cáo tổng hợp nhiệm vụ đột phá, sáng tạo năm {year}",
     "print.as_of": "Số liệu tính đến ngày {day}",
@@ -510,4 +526,127 @@ MESSAGES: dict[str, str] = {
     "xlsx.metric_percent": "Tỷ lệ (%)",
     "xlsx.yes": "Có",
     "xlsx.no": "Không",
+    # signing in by a link
+    "link.title": "Đăng nhập bằng đường dẫn",
+    "link.intro": "Đường dẫn đồng chí vừa mở có kèm một mã truy cập. Cổng chưa đăng nhập bằng mã "
+    "này: đồng chí hãy xem đó có phải tài khoản của mình không.",
+    "link.as": "Mã truy cập này là của",
+    "link.unit": "đơn vị {unit}",
+    "link.switch": "Đồng chí đang đăng nhập với tư cách {current}. Nếu đăng nhập bằng mã này, "
+    "phiên làm việc hiện tại sẽ kết thúc.",
+    "link.only_if_yours": "Chỉ đăng nhập nếu đường dẫn do chính đồng chí hoặc quản trị hệ thống "
+    "gửi cho đồng chí.",
+    "link.confirm": "Đăng nhập với tư cách {name}",
+    "link.keep": "Không, giữ phiên hiện tại",
+    "link.decline": "Không đăng nhập",
+    # forms that post once, and forms kept across a sign-in
+    "form.posting": "Đang gửi…",
+    "form.restored_title": "Nội dung chưa được gửi",
+    "form.restored_text": "Đây là nội dung đồng chí đã nhập trước khi phiên làm việc kết thúc. "
+    "Nội dung này CHƯA được gửi đi: đồng chí kiểm tra lại rồi bấm nút gửi ở cuối biểu mẫu.",
+    # the evaluations' filters, the dashboard's day, the exports
+    "evaluations.filter_label": "Lọc nhiệm vụ cần đánh giá",
+    "evaluations.shown": "Hiển thị",
+    "evaluations.shown_done": "Đã đánh giá",
+    "evaluations.shown_all": "Tất cả",
+    "evaluations.shown_count": "Đang hiển thị {n} nhiệm vụ.",
+    "evaluations.none_shown": "Không có nhiệm vụ nào khớp bộ lọc.",
+    "dash.as_of_ignored": "Số liệu dưới đây tính đến hôm nay, chưa theo ngày đã nhập.",
+    "dash.data_csv": "CSV dữ liệu (cho phần mềm)",
+    "xlsx.title_tasks": "Danh sách nhiệm vụ đột phá, sáng tạo năm {year}",
+    "xlsx.title_units": "Tổng hợp nhiệm vụ đột phá, sáng tạo năm {year} theo đơn vị",
+    "xlsx.title_categories": "Tổng hợp nhiệm vụ đột phá, sáng tạo năm {year} theo lĩnh vực",
+    "xlsx.title_metrics": "Tổng hợp nhiệm vụ đột phá, sáng tạo năm {year} theo chỉ tiêu",
+    "xlsx.scope": "{owner} · Lĩnh vực: {category} · Số liệu tính đến ngày {day} · Lập lúc {made}",
+    "xlsx.all_categories": "tất cả",
+    "xlsx.page": "Trang {page}/{pages}",
+    "xlsx.registration_status": "Trạng thái đăng ký",
+    "xlsx.target_direction": "Chiều chỉ tiêu {n}",
+    # contract 1.2: what the services allow, committees, years, chasing
+    "site.committee": "Ban thường vụ:",
+    "task.year_closed": "Năm {year} đã khóa sổ: không ghi thêm được gì cho nhiệm vụ này.",
+    "task.not_offered": "Việc đó hiện không thực hiện được với nhiệm vụ này. Những việc đồng chí "
+    "có thể làm được nêu trên trang nhiệm vụ.",
+    "form.continues": "Tiếp nối nhiệm vụ năm trước",
+    "form.continues_hint": "Chọn nếu nhiệm vụ này tiếp tục một nhiệm vụ của đồng chí ở năm trước "
+    "(năm thứ hai, thứ ba liên tiếp).",
+    "form.continues_none": "— Không tiếp nối nhiệm vụ nào —",
+    "form.continues_option": "Năm {year}: {title}",
+    "form.back_to_tasks": "Về danh sách nhiệm vụ của tôi",
+    "year.not_open": "Năm {year} không mở đăng ký nhiệm vụ mới cho đồng chí.",
+    "year.closed": "Năm {year} đã khóa sổ.",
+    "year.quota": "Đồng chí đang có {held}/{max} nhiệm vụ chờ duyệt, trả lại để chỉnh sửa hoặc đã "
+    "duyệt (nhiệm vụ đã rút hoặc không được duyệt không tính).",
+    "leader.intro": "Đồng chí đang có {held}/{max} nhiệm vụ chờ duyệt, trả lại để chỉnh sửa hoặc "
+    "đã duyệt trong năm.",
+    "leader.see_reason_only": "Xem lý do",
+    "pending.not_yours": "Đồng chí không quyết định được nhiệm vụ này",
+    "evaluations.shown_todo": "Cần đánh giá",
+    "closure.open_title": "Việc còn dở dang: {n}",
+    "closure.nothing_open": "Không còn việc gì dở dang trong năm {year}.",
+    "closure.open_pending": "Đăng ký còn chờ duyệt ({n})",
+    "closure.open_returned": "Đăng ký đang trả lại để chỉnh sửa ({n})",
+    "closure.open_not_evaluated": "Nhiệm vụ đã duyệt chưa được đánh giá ({n})",
+    "closure.form_title": "Khóa sổ năm {year}",
+    "closure.confirm": "Tôi xác nhận khóa sổ năm {year}.",
+    "closure.confirm_open": "Tôi đã xem {n} việc còn dở dang ở trên và xác nhận khóa sổ năm "
+    "{year}: các việc đó sẽ không được ghi thêm.",
+    "closure.not_offered": "Đồng chí không khóa sổ được năm {year}.",
+    "pending.committee": "Danh sách đăng ký do {committee} xem xét, quyết định.",
+    "dash.crumbs": "Phạm vi tổng hợp",
+    "dash.province": "Toàn tỉnh",
+    "dash.compare": "So sánh với năm",
+    "dash.compare_none": "Không so sánh",
+    "dash.committees_title": "Theo ban thường vụ",
+    "dash.committees_hint": "Nhiệm vụ do chính từng ban thường vụ xem xét, phê duyệt; chọn một "
+    "ban để xem số liệu của ban đó và các ban trực thuộc.",
+    "dash.committee": "Ban thường vụ",
+    "dash.col_previous": "Năm {year} (ĐK / duyệt / HT)",
+    "dash.previous_title": "Đăng ký / được duyệt / hoàn thành",
+    "dash.previous_hint": "Cột năm {year}: số nhiệm vụ đăng ký / được duyệt / hoàn thành của năm "
+    "đó; đơn vị đã sáp nhập được tính vào đơn vị mới.",
+    "dash.chart_units": "Nhiệm vụ được duyệt theo đơn vị, năm {year}",
+    "dash.chart_categories": "Nhiệm vụ được duyệt theo lĩnh vực, năm {year}",
+    "dash.was": "năm {year}: {n}",
+    "chain.running": "Năm thứ {n} liên tiếp",
+    "chain.title": "Nhiệm vụ qua các năm",
+    "chain.item": "Năm {year}: {title}",
+    "chain.this": "nhiệm vụ này",
+    "chain.unreadable": "Nhiệm vụ năm trước (đồng chí không có quyền xem)",
+    "missing.no_email": "Chưa có địa chỉ e-mail",
+    "missing.never_reminded": "Chưa nhắc",
+    "missing.reminded_at": "Nhắc gần nhất",
+    "missing.stale_tasks": "Nhiệm vụ chưa báo cáo gần đây",
+    "missing.stale_count": "{n} nhiệm vụ đã duyệt, chưa hoàn thành, chưa báo cáo gần đây, của "
+    "{leaders} lãnh đạo.",
+    "missing.last_report_on": "Báo cáo gần nhất ngày {day} ({n} ngày trước)",
+    "missing.never_since": "Chưa báo cáo ({n} ngày kể từ khi được duyệt)",
+    "reminders.intro": "Chọn lãnh đạo để gửi thư điện tử nhắc (đôn đốc). Lãnh đạo có địa chỉ "
+    "e-mail trong danh sách được chọn sẵn; mỗi lãnh đạo được nhắc mỗi loại tối đa một lần một "
+    "ngày.",
+    "reminders.pick": "Chọn để nhắc",
+    "reminders.pick_all": "Chọn tất cả",
+    "reminders.picked": "Đã chọn {n}/{total} lãnh đạo.",
+    "reminders.hint_not_registered": "Thư nhắc đăng ký nhiệm vụ năm nay.",
+    "reminders.hint_no_recent_progress": "Thư nhắc báo cáo tiến độ các nhiệm vụ nêu trên.",
+    "reminders.submit": "Gửi thư nhắc các lãnh đạo đã chọn",
+    "reminders.none_picked": "Chưa chọn lãnh đạo nào để nhắc.",
+    "reminders.sent": "Đã gửi thư nhắc {n} lãnh đạo.",
+    "reminders.skipped_no_email": "Không gửi cho {n} lãnh đạo chưa có địa chỉ e-mail: {names}.",
+    "reminders.skipped_not_missing": "Không gửi cho {n} lãnh đạo không còn thiếu (đã đăng ký hoặc "
+    "đã báo cáo): {names}.",
+    "reminders.skipped_already_today": "Không gửi lại cho {n} lãnh đạo đã được nhắc hôm nay: "
+    "{names}.",
+    "reminders.skipped_not_on_roster": "Không gửi cho {n} lãnh đạo không có trong danh sách của "
+    "năm: {names}.",
+    "reminders.skipped_other_committee": "Không gửi cho {n} lãnh đạo do ban thường vụ khác quản "
+    "lý: {names}.",
+    "reminders.skipped_other": "Không gửi cho {n} lãnh đạo ({why}): {names}.",
+    "reminders.mail_down": "Máy chủ thư điện tử hiện không nhận thư, nên thư nhắc chưa gửi được "
+    "(lãnh đạo đã được nhắc trước khi lỗi có ghi “Nhắc gần nhất” bên dưới). Lựa chọn của đồng chí "
+    "vẫn được giữ: vui lòng gửi lại sau ít phút.",
+    "reminders.approval_down": "Hệ thống phê duyệt tạm thời không trả lời; thư nhắc chưa được "
+    "gửi. Lựa chọn của đồng chí vẫn được giữ: vui lòng gửi lại sau.",
+    "reminders.not_sent_title": "Chưa gửi được thư nhắc",
+    "task.managed_by": "Ban thường vụ xem xét",
 }

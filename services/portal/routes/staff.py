@@ -1,85 +1,124 @@
-"""Provincial staff: the year's totals, per unit and category (drilled down to a unit's
-tasks, and from there to a task's history); who has not registered or reported lately;
-the year as an Excel workbook or CSV; and a printable A4 report."""
+"""Provincial staff: the year's totals, drilled down province → committee (``?committee=``,
+reporting's ``by_committee``) → unit → task; compared with an earlier year (``?compare=``:
+the year before unless ``none``); and the printable A4 report."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse
 
 from shared.domain.events import Category
-from shared.edge.bodies import Identifier, Year
+from shared.edge.bodies import Identifier
 
 from ..apis import Json, Service
-from ..excel import workbook
+from ..charts import bars
 from ..i18n import parse_day
+from ..pages import FIRST_SHOWN_YEAR
+from ..programme import render, year_of
 from ..sessions import Session
 from ..web import calls_of, needs, portal_of, translator
 
 router = APIRouter()
 Staff = Annotated[Session, Depends(needs("viewer"))]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def scope(request: Request) -> dict[str, Any]:
-    """The report's scope from the page's query: category, and a day (``as_of``)."""
+    """The report's scope from the page's query: committee, category, a day (``as_of``: a
+    day that is not one is not dropped silently, ``as_of_error`` says so and ``as_of_text``
+    keeps what was typed) and the year compared with."""
     query = request.query_params
     category = query.get("category") or None
     if category not in {c.value for c in Category}:
         category = None
-    day = parse_day(query.get("as_of", ""))
-    return {"category": category, "as_of": day.isoformat() if day else None}
+    committee = query.get("committee") or None
+    text = query.get("as_of", "").strip()
+    day = parse_day(text)
+    year = portal_of(request).pages.year(request)
+    asked = query.get("compare", str(year - 1))
+    compare = int(asked) if asked.isdigit() and 2000 <= int(asked) < year else None
+    return {
+        "category": category,
+        "committee": committee if committee and CODE.fullmatch(committee) else None,
+        "as_of": day.isoformat() if day else None,
+        "as_of_text": text,
+        "as_of_error": translator(request)("error.date") if text and day is None else None,
+        "compare": compare,
+        "compare_years": list(range(year - 1, min(FIRST_SHOWN_YEAR, year - 1) - 1, -1)),
+    }
 
 
-async def _report(reporting: Service, year: int, **query: Any) -> Json:
+async def report_of(reporting: Service, year: int, **query: Any) -> Json:
     found: Json = await reporting.send("GET", f"/reports/{year}", params=query)
     return found
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 async def dashboard(request: Request, staff: Staff) -> HTMLResponse:
-    pages = portal_of(request).pages
-    year = pages.year(request)
+    year = portal_of(request).pages.year(request)
     chosen = scope(request)
-    report = await _report(calls_of(request).reporting, year, **chosen)
-    return pages.render(
+    reporting = calls_of(request).reporting
+    shared = {"category": chosen["category"], "committee": chosen["committee"]}
+    report = await report_of(
+        reporting, year, **shared, as_of=chosen["as_of"], compare=chosen["compare"]
+    )
+    report["by_committee"] = sorted(  # the province's own first, then by name
+        report.get("by_committee") or [], key=lambda row: (bool(row.get("parent")), row["name"])
+    )
+    earlier = None
+    if chosen["compare"] is not None:  # its categories (reporting compares units only)
+        earlier = await report_of(reporting, chosen["compare"], **shared)
+    programme = await year_of(request, year)
+    return await render(
         request,
         "staff/dashboard.html",
+        status=422 if chosen["as_of_error"] else 200,
         report=report,
+        earlier=earlier,
+        charts=bars(report, earlier, translator(request)),
         chosen=chosen,
         categories=[c.value for c in Category],
+        path=committee_path(programme, chosen["committee"]),
         year=year,
     )
 
 
+def committee_path(programme: Json | None, code: str | None) -> list[Json]:
+    """The committees below the year's root down to ``code`` (the breadcrumbs of a drill;
+    the root's is the whole province's)."""
+    committees = {str(c["code"]).casefold(): c for c in (programme or {}).get("committees") or []}
+    path: list[Json] = []
+    here = committees.get((code or "").casefold())
+    while here is not None and here.get("parent") and len(path) < len(committees):
+        path.insert(0, here)
+        here = committees.get(str(here.get("parent") or "").casefold())
+    return path
+
+
 @router.get("/dashboard/units/{code}", response_class=HTMLResponse)
 async def unit(request: Request, code: Identifier, staff: Staff) -> HTMLResponse:
-    pages = portal_of(request).pages
-    year = pages.year(request)
+    year = portal_of(request).pages.year(request)
+    committee = scope(request)["committee"]
     calls = calls_of(request)
-    report = await _report(calls.reporting, year, unit=code)
-    tasks = await calls.tasks(year=year, unit=code)
+    report = await report_of(calls.reporting, year, unit=code, committee=committee)
+    tasks = await calls.tasks(year=year, unit=code, committee=committee)
     tasks.sort(key=lambda task: (task["registrant"]["name"], task["title"]))
     name = next((row["name"] for row in report.get("by_unit", [])), code)
-    return pages.render(
-        request, "staff/unit.html", report=report, tasks=tasks, code=code, name=name, year=year
-    )
-
-
-@router.get("/missing", response_class=HTMLResponse)
-async def missing(request: Request, staff: Staff) -> HTMLResponse:
-    pages = portal_of(request).pages
-    year = pages.year(request)
-    text = request.query_params.get("stale_days", "30")
-    stale_days = int(text) if text.isdigit() and int(text) <= 3660 else 30
-    found = await calls_of(request).reporting.send(
-        "GET", f"/reports/{year}/missing", params={"stale_days": stale_days}
-    )
-    return pages.render(
-        request, "staff/missing.html", missing=found, stale_days=stale_days, year=year
+    programme = await year_of(request, year)
+    return await render(
+        request,
+        "staff/unit.html",
+        report=report,
+        tasks=tasks,
+        code=code,
+        name=name,
+        scope_committee=committee,
+        path=committee_path(programme, committee),
+        year=year,
     )
 
 
@@ -88,47 +127,16 @@ async def printable(request: Request, staff: Staff) -> HTMLResponse:
     pages = portal_of(request).pages
     year = pages.year(request)
     chosen = scope(request)
-    report = await _report(calls_of(request).reporting, year, **chosen)
+    query = {k: chosen[k] for k in ("category", "committee", "as_of")}
+    report = await report_of(calls_of(request).reporting, year, **query)
     made = date.fromisoformat(chosen["as_of"]) if chosen["as_of"] else pages.today()
-    return pages.render(
-        request, "staff/print.html", report=report, chosen=chosen, made=made, year=year
-    )
-
-
-@router.get("/export/{year}.xlsx")
-async def excel(request: Request, year: Year, staff: Staff) -> Response:
-    calls = calls_of(request)
-    chosen = scope(request)
-    report = await _report(calls.reporting, year, category=chosen["category"])
-    tasks = await calls.tasks(year=year, category=chosen["category"])
-    content = workbook(tasks, report, translator(request))
-    name = f"nhiem-vu-{year}" + (f"-{chosen['category']}" if chosen["category"] else "")
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
-
-
-@router.get("/export/{year}.csv")
-async def csv(request: Request, year: Year, staff: Staff) -> Response:
-    """Reporting's CSV of the year (one row per task), passed on as it comes."""
-    chosen = scope(request)
-    reporting = calls_of(request).reporting
-    answer, chunks = await reporting.stream(
-        f"/reports/{year}.csv", {"category": chosen["category"], "as_of": chosen["as_of"]}
-    )
-    name = f"nhiem-vu-{year}" + (f"-{chosen['category']}" if chosen["category"] else "")
-
-    async def body() -> Any:
-        try:
-            async for chunk in chunks:
-                yield chunk
-        finally:
-            await answer.aclose()
-
-    return StreamingResponse(
-        body(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    return await render(
+        request,
+        "staff/print.html",
+        status=422 if chosen["as_of_error"] else 200,
+        report=report,
+        chosen=chosen,
+        made=made,
+        path=committee_path(await year_of(request, year), chosen["committee"]),
+        year=year,
     )

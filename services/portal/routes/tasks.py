@@ -1,8 +1,9 @@
 """A task's page, for whoever may read it: the registration as it stands, its targets and
 latest values, the committee's decision (and the reason of a return), the assessments, and
 its whole history (who did what, when), from reporting. What the reader may do next is
-offered beside it: a leader amends, withdraws, reports or self-assesses their own task; the
-secretariat returns, approves, rejects or evaluates someone else's."""
+offered beside it, exactly what the task view's ``allowed`` lists: a leader amends,
+withdraws, reports or self-assesses; the secretariat returns, approves, rejects or
+evaluates."""
 
 from __future__ import annotations
 
@@ -15,31 +16,32 @@ from shared.domain.events import Rating
 from shared.edge.bodies import TaskId
 
 from ..apis import Json
+from ..chain import chain_of
 from ..forms import Form
-from ..sessions import Person, Session
-from ..web import calls_of, fresh, portal_of, signed_in, translator
+from ..pages import committee_name, safe_next
+from ..programme import deciding_body, render, year_of
+from ..sessions import Session
+from ..web import calls_of, fresh, restored, signed_in, translator
 
 router = APIRouter()
 Reader = Annotated[Session, Depends(signed_in)]
-EDITABLE = ("pending", "returned")
-GOING_ON = ("approved", "self_assessed")
+COMMITTEE_ACTS = ("TaskApproved", "TaskRejected", "TaskReturned", "TaskEvaluated")
+DECISIONS = ("return", "approve", "reject")
 
 
-def offers(task: Json, who: Person) -> dict[str, bool]:
-    """What ``who`` may do with ``task`` now (the services decide again)."""
-    registrant = str(task["registrant"]["id"]).casefold()
-    own = who.person is not None and who.person.casefold() == registrant
-    leader = own and who.holds("registrant")
-    judge = who.holds("approver") and not own
-    stage = task["stage"]
-    return {
-        "amend": leader and stage in EDITABLE,
-        "withdraw": leader and stage in EDITABLE,
-        "report": leader and stage in GOING_ON,
-        "self_assess": leader and stage in GOING_ON,
-        "decide": judge and stage == "pending",
-        "evaluate": judge and stage in GOING_ON,
-    }
+def acted_by(entry: Json, task: Json) -> str | None:
+    """Who did what a history entry records, by name: the committee (its ``decided_by``)
+    for its acts, the leader for their own; None for someone else (an admin acting for a
+    leader: the page names their role)."""
+    data = entry.get("data") or {}
+    if entry.get("type") in COMMITTEE_ACTS and data.get("decided_by"):
+        return str(data["decided_by"])
+    registrant = task.get("registrant") or {}
+    actor = str(entry.get("actor") or "").casefold()
+    if actor and actor == str(registrant.get("id", "")).casefold():
+        name = (data.get("registrant") or {}).get("name") or registrant.get("name")
+        return str(name) if name else None
+    return None
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
@@ -59,18 +61,34 @@ async def render_task(
         return found
 
     task = await fresh(request, read)
-    session = signed_in(request)
-    assert session.who is not None
     t = translator(request)
+    if decision is None and (kept := restored(request, f"/secretariat/tasks/{task_id}/decision")):
+        decision = Form(kept, t, restored=True)
+    if evaluation is None and (
+        kept := restored(request, f"/secretariat/tasks/{task_id}/evaluation")
+    ):
+        evaluation = Form(kept, t, restored=True)
     forms_ok = (decision is None or decision.ok) and (evaluation is None or evaluation.ok)
-    return portal_of(request).pages.render(
+    for entry in task.get("history") or []:
+        entry["by"] = acted_by(entry, task)
+    can = set(task.get("allowed") or [])
+    years = await chain_of(calls, task)
+    body = await deciding_body(request, task["year"])
+    programme = await year_of(request, task["year"])
+    committees = (programme or {}).get("committees") or []
+    return await render(
         request,
         "task.html",
         status=200 if forms_ok else 422,
         task=task,
-        can=offers(task, session.who),
-        decision=decision or Form({"decided_by": t("decision.default_body")}, t),
-        evaluation=evaluation or Form({"decided_by": t("decision.default_body")}, t),
+        can=can,
+        decisions=[d for d in DECISIONS if d in can],
+        chain=years,
+        manager=committee_name(programme, task["managed_by"]) if committees else None,
+        programme=programme,
+        decision=decision or Form({"decided_by": body}, t),
+        evaluation=evaluation or Form({"decided_by": body}, t),
         ratings=[r.value for r in Rating],
+        back=safe_next(request.query_params.get("back"), ""),
         year=task["year"],
     )

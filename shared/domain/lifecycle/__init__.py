@@ -1,17 +1,18 @@
-"""A task's lifecycle, defined once: ``decide(state, command) -> event`` and
-``evolve(state, event) -> state`` over frozen structs, used by every service.
+"""A task's lifecycle, defined once and used by every service:
 
-- ``state``: ``TaskState`` and ``evolve`` (and ``fold``, the state from a task's events);
+- ``state``: ``TaskState``, ``evolve`` (one more event), ``order`` and ``fold`` (by
+  ``taskversion``);
+- ``progress``: progress reports merged in any order, and what "on time" means;
 - ``commands``: what people ask of a task;
-- ``decide``: the rules, which answer a command with an event or a refusal;
-- ``registration``: the rules of a registration's content.
+- ``rules``: who may do what with a task (``refusal``, ``allowed``) and read it (``may_read``);
+- ``registration``: who may register, and what a registration may say;
+- ``decide``: a command and a small read model (``Situation``) -> the event, or a refusal.
 """
 
 from .commands import (
     Amend,
     Approve,
     Command,
-    Context,
     Decision,
     Evaluate,
     LogProgress,
@@ -22,31 +23,39 @@ from .commands import (
     SelfAssess,
     Withdraw,
 )
-from .decide import decide
-from .progress import Progress, Reading, Report, merge
+from .decide import Situation, decide, refused_batch
+from .progress import Completion, Progress, Reading, Report, merge, on_time
+from .registration import Holdings, YearAction, year_allowed
+from .rules import Action, allowed, committee_of, in_scope, may_read, reading_scope
 from .state import (
+    EDITABLE,
     LIVE,
+    STAGES,
     Assessment,
-    Occurrence,
+    Place,
     TaskState,
     TaskStatus,
     Verdict,
-    canonical,
     evolve,
     fold,
+    order,
 )
 
 __all__ = [
+    "EDITABLE",
     "LIVE",
+    "STAGES",
+    "Action",
     "Amend",
     "Approve",
     "Assessment",
     "Command",
-    "Context",
+    "Completion",
     "Decision",
     "Evaluate",
+    "Holdings",
     "LogProgress",
-    "Occurrence",
+    "Place",
     "Progress",
     "Reading",
     "Register",
@@ -55,13 +64,23 @@ __all__ = [
     "Report",
     "Return",
     "SelfAssess",
+    "Situation",
     "TaskState",
     "TaskStatus",
     "Verdict",
     "Withdraw",
-    "canonical",
+    "YearAction",
+    "allowed",
+    "committee_of",
     "decide",
     "evolve",
     "fold",
+    "in_scope",
+    "may_read",
     "merge",
+    "on_time",
+    "order",
+    "reading_scope",
+    "refused_batch",
+    "year_allowed",
 ]

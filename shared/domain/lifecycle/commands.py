@@ -1,35 +1,23 @@
-"""What people ask of a task: the commands ``decide`` answers with events (or a refusal).
+"""What people ask of a task: the commands ``decide`` answers with an event (or a refusal).
 
-Their content is already well-formed when they are made (the HTTP edge checks types, lengths
-and limits); ``decide`` checks the rules that need the task's state, the roster, the date or
-who is asking.
+Their content is well-formed when they are made (the HTTP edge checks types, lengths and
+characters); ``decide`` checks every rule that needs the task, the year, the registrant's
+other tasks, the date or who asks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from shared.domain.events import Actual, Category, Kind, Level, ProgressStatus, Rating, Target, Unit
-from shared.domain.people import Actor
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """Who asks, when, and on which request (its correlation id); which service writes."""
-
-    actor: Actor
-    now: datetime
-    today: date
-    correlation_id: str
-    source: str
+from shared.domain.events import Actual, Category, Kind, Level, ProgressStatus, Rating, Target
 
 
 @dataclass(frozen=True, slots=True)
 class Registration:
     """A registration's content (``POST /tasks``, ``PUT /tasks/{id}``). With a roster for the
     year, the registrant's name, position and level and the unit may be left out (None):
-    they are taken from the roster."""
+    they are the roster's."""
 
     year: int
     registrant_id: str
@@ -42,7 +30,9 @@ class Registration:
     name: str | None = None
     position: str | None = None
     level: Level | None = None
-    unit: Unit | None = None
+    unit_code: str | None = None
+    unit_name: str | None = None
+    continues: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

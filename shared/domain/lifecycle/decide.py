@@ -1,26 +1,26 @@
-"""``decide``: the event a command makes of a task's state, or a refusal saying why not.
+"""``decide``: the event a command makes of a task, or a refusal saying why not.
 
-Pure: it reads the state, the command, the roster and the context (who asks, when), and does
-no I/O. What must hold across replicas (the registrant's quota, one decision per task, a
-closed year) is enforced again, atomically, where the events are appended
-(``shared.log.store``); a write that loses such a race is decided again on the new state.
-
-An event of an existing task is stamped no earlier than the task's latest event, so the
-order of a task's events by time is the order in which they were decided, whatever clocks
-the services' hosts keep.
+Pure: it reads the command, the context (who asks, when) and a small read model, the
+``Situation``: the task, its year, the registrant's live tasks, the task a registration
+continues. Every rule is checked here, and only here; the store then appends the event only
+if nothing ``decide`` read has moved since (their versions), and otherwise decides again.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from functools import singledispatch
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
+from shared.domain.context import Context
 from shared.domain.events import (
     AnyEvent,
     EventData,
     ProgressLogged,
+    TaskAmended,
     TaskApproved,
     TaskEvaluated,
+    TaskRegistered,
     TaskRejected,
     TaskReturned,
     TaskSelfAssessed,
@@ -28,14 +28,13 @@ from shared.domain.events import (
     new_event,
 )
 from shared.domain.people import Role
-from shared.domain.programme import Roster
-from shared.domain.refusals import Conflict, Forbidden, NotFound, Refusal
+from shared.domain.programme import YearState
+from shared.domain.refusals import Conflict, NotFound, Refusal
 
 from .commands import (
     Amend,
     Approve,
     Command,
-    Context,
     Evaluate,
     LogProgress,
     Register,
@@ -44,134 +43,219 @@ from .commands import (
     SelfAssess,
     Withdraw,
 )
-from .registration import amended, registered
-from .state import TaskState, TaskStatus
+from .registration import Holdings, content, may_register
+from .rules import Action, refusal
+from .state import TaskState
 
-TICK = timedelta(microseconds=1)
-EDITABLE = frozenset({TaskStatus.pending, TaskStatus.returned})
+ACTIONS: dict[type[Any], Action] = {
+    Amend: Action.amend,
+    Withdraw: Action.withdraw,
+    LogProgress: Action.report_progress,
+    SelfAssess: Action.self_assess,
+    Approve: Action.approve,
+    Reject: Action.reject,
+    Return: Action.return_,
+    Evaluate: Action.evaluate,
+}
 
 
-def decide(
-    state: TaskState | None, command: Command, context: Context, roster: Roster | None = None
-) -> AnyEvent:
-    """The event ``command`` makes of the task in ``state`` (None: no such task yet)."""
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What ``decide`` reads besides the command: the task (None: no such task yet), its
+    year, the registrant's live tasks of that year (a registration's quota), and the task a
+    registration says it continues (None: none, or no such task)."""
+
+    task: TaskState | None
+    year: YearState
+    holdings: Holdings = field(default_factory=Holdings)
+    continued: TaskState | None = None
+
+
+def decide(situation: Situation, command: Command, context: Context) -> AnyEvent:
+    """The event ``command`` makes of the task (the next of its ``taskversion``)."""
+    state, year = situation.task, situation.year
     if isinstance(command, Register):
         if state is not None:
             raise Conflict(f"task {command.task_id} already exists", code="exists")
-        return _event(registered(command, context, roster), context, context.now, Role.registrant)
+        return _event(_registered(command, situation, context), context, 1, Role.registrant)
     if state is None:
         raise NotFound("no such task", code="not_found")
-    at = max(context.now, state.updated_at + TICK)
-    data, role = _decided(command, state, context, roster, at)
-    cause = state.basis if isinstance(command, Approve | Reject | Return) else None
-    return _event(data, context, at, role, cause)
+    action = ACTIONS[type(command)]
+    if (why := refusal(action, context.actor, state, year)) is not None:
+        raise why
+    data, role = _made(command, state, situation, context)
+    cause = state.basis if action in (Action.approve, Action.reject, Action.return_) else None
+    return _event(data, context, state.version + 1, role, cause)
 
 
 def _event(
-    data: EventData, context: Context, at: datetime, role: Role, cause: str | None = None
+    data: EventData, context: Context, version: int, role: Role, cause: str | None = None
 ) -> AnyEvent:
     return new_event(
         data,
         source=context.source,
         correlation_id=context.correlation_id,
-        time=at,
+        time=context.now,
         actor=context.actor.id,
         actor_role=context.actor.acting_as(role).value,
         causation_id=cause,
+        task_version=version,
+        imported_at=context.imported_at,
     )
 
 
-Made = tuple[EventData, Role]
-
-
-@singledispatch
-def _decided(
-    command: object, state: TaskState, context: Context, roster: Roster | None, at: datetime
-) -> Made:
-    raise TypeError(f"not a command: {type(command).__name__}")
-
-
-@_decided.register
-def _amend(
-    command: Amend, state: TaskState, context: Context, roster: Roster | None, at: datetime
-) -> Made:
-    _own(state, context, "amend")
-    _in(state, EDITABLE, "only a pending or returned task can be amended")
-    return amended(command, state, context, roster, at), Role.registrant
-
-
-@_decided.register
-def _withdraw(
-    command: Withdraw, state: TaskState, context: Context, _roster: Roster | None, at: datetime
-) -> Made:
-    _own(state, context, "withdraw")
-    _in(state, EDITABLE, "only a pending or returned task can be withdrawn")
-    data = TaskWithdrawn(
-        task_id=state.task_id, year=state.year, reason=command.reason, withdrawn_at=at
+def _registered(command: Register, situation: Situation, context: Context) -> TaskRegistered:
+    registration, year = command.registration, situation.year
+    if why := may_register(context.actor, registration.registrant_id, year, situation.holdings):
+        raise why
+    made = content(registration, year, situation.continued, context)
+    return TaskRegistered(
+        task_id=command.task_id,
+        year=registration.year,
+        registrant=made.registrant,
+        unit=made.unit,
+        managed_by=made.managed_by,
+        continues=made.continues,
+        title=registration.title,
+        description=registration.description,
+        category=registration.category,
+        kind=registration.kind,
+        targets=registration.targets,
+        deadline=registration.deadline,
+        registered_at=context.now,
     )
-    return data, Role.registrant
 
 
-@_decided.register(Approve)
-@_decided.register(Reject)
-@_decided.register(Return)
-def _decision(
-    command: Approve | Reject | Return,
-    state: TaskState,
-    context: Context,
-    _roster: Roster | None,
-    at: datetime,
-) -> Made:
-    _impartial(state, context, "decide")
-    _in(state, {TaskStatus.pending}, "only a pending task can be decided")
-    task, year = state.task_id, state.year
+def _made(
+    command: Command, state: TaskState, situation: Situation, context: Context
+) -> tuple[EventData, Role]:
+    whose: dict[str, Any] = {
+        "task_id": state.task_id,
+        "year": state.year,
+        "registrant": state.registrant,
+        "unit": state.unit,
+        "managed_by": situation.year.owner(state.managed_by),
+    }
+    committee = situation.year.owner(state.managed_by)
+    at = context.now
+    if isinstance(command, Amend):
+        return _amended(command, state, situation, context), Role.registrant
+    if isinstance(command, Withdraw):
+        return TaskWithdrawn(**whose, reason=command.reason, withdrawn_at=at), Role.registrant
     if isinstance(command, Approve):
         data: EventData = TaskApproved(
-            task_id=task,
-            year=year,
+            **whose,
             decided_by=command.decided_by,
             reference=command.reference,
             note=command.note,
             approved_at=at,
+            committee=committee,
         )
-    elif isinstance(command, Reject):
+        return data, Role.approver
+    if isinstance(command, Reject):
         data = TaskRejected(
-            task_id=task,
-            year=year,
+            **whose,
             decided_by=command.decided_by,
             reason=command.reason,
             rejected_at=at,
+            committee=committee,
         )
-    else:
+        return data, Role.approver
+    if isinstance(command, Return):
         data = TaskReturned(
-            task_id=task,
-            year=year,
+            **whose,
             decided_by=command.decided_by,
             reason=command.reason,
             returned_at=at,
+            committee=committee,
         )
+        return data, Role.approver
+    if isinstance(command, LogProgress):
+        _progress(command, state, context)
+        data = ProgressLogged(
+            **whose,
+            reported_at=command.reported_at,
+            actuals=command.actuals,
+            status=command.status,
+            note=command.note,
+        )
+        return data, Role.registrant
+    if isinstance(command, SelfAssess):
+        data = TaskSelfAssessed(
+            **whose, rating=command.rating, summary=command.summary, assessed_at=at
+        )
+        return data, Role.registrant
+    assert isinstance(command, Evaluate)
+    data = TaskEvaluated(
+        **whose,
+        rating=command.rating,
+        decided_by=command.decided_by,
+        reference=command.reference,
+        note=command.note,
+        evaluated_at=at,
+        committee=committee,
+    )
     return data, Role.approver
 
 
-@_decided.register
-def _progress(
-    command: LogProgress, state: TaskState, context: Context, _roster: Roster | None, at: datetime
-) -> Made:
-    _own(state, context, "report progress on")
-    _approved(state, "logged progress")
-    if command.reported_at.year != state.year:
+def _amended(
+    command: Amend, state: TaskState, situation: Situation, context: Context
+) -> TaskAmended:
+    registration = command.registration
+    if registration.registrant_id.casefold() != state.registrant.id.casefold():
         raise Refusal(
-            f"reported_at {command.reported_at} is outside the task's year {state.year}",
+            f"a task's registrant cannot change (it is {state.registrant.id}); withdraw it and "
+            "register a new one",
+            code="registrant_fixed",
+            field=("registrant", "id"),
+        )
+    if registration.year != state.year:
+        raise Refusal(
+            f"a task's year cannot change (it is {state.year}); withdraw it and register anew",
+            code="year_fixed",
+            field=("year",),
+        )
+    made = content(registration, situation.year, situation.continued, context)
+    return TaskAmended(
+        task_id=state.task_id,
+        year=state.year,
+        registrant=made.registrant,
+        unit=made.unit,
+        managed_by=made.managed_by,
+        continues=made.continues,
+        title=registration.title,
+        description=registration.description,
+        category=registration.category,
+        kind=registration.kind,
+        targets=registration.targets,
+        deadline=registration.deadline,
+        amended_at=context.now,
+    )
+
+
+def _progress(command: LogProgress, state: TaskState, context: Context) -> None:
+    day = command.reported_at
+    if day.year != state.year:
+        raise Refusal(
+            f"reported_at {day} is outside the task's year {state.year}",
             code="outside_year",
             field=("reported_at",),
             year=state.year,
         )
-    if command.reported_at > context.today:
+    if day > context.today:
         raise Refusal(
-            f"reported_at {command.reported_at} is after today ({context.today})",
+            f"reported_at {day} is after today ({context.today})",
             code="in_future",
             field=("reported_at",),
             today=context.today.isoformat(),
+        )
+    registered_on = _day(state.registered_at, context)
+    if not context.actor.admin and day < registered_on:
+        raise Refusal(
+            f"reported_at {day} is before the task was registered ({registered_on})",
+            code="before_registration",
+            field=("reported_at",),
+            registered=registered_on.isoformat(),
         )
     metrics = {target.metric for target in state.targets}
     seen: set[str] = set()
@@ -190,96 +274,27 @@ def _progress(
                 f"metric {actual.metric!r} reported twice", code="duplicate_metric", field=where
             )
         seen.add(actual.metric)
-    data = ProgressLogged(
-        task_id=state.task_id,
-        year=state.year,
-        reported_at=command.reported_at,
-        actuals=command.actuals,
-        status=command.status,
-        note=command.note,
+
+
+def _day(moment: datetime, context: Context) -> date:
+    return moment.astimezone(context.zone).date()
+
+
+RANK = {404: 0, 403: 1, 409: 2, 422: 3}
+
+
+def refused_batch(refused: list[tuple[str, Refusal]]) -> Refusal:
+    """A batch is all or nothing: the one refusal of a batch whose tasks were refused,
+    naming every task refused the first way (unknown, then not the caller's to decide, then
+    in a state that cannot be decided, then anything else)."""
+    first = min(refused, key=lambda pair: RANK.get(pair[1].status, 4))[1]
+    named = [(task, why) for task, why in refused if why.status == first.status]
+    tasks = [task for task, _ in named]
+    shown = ", ".join(
+        f"{task} ({why.ctx['state']})" if "state" in why.ctx else task for task, why in named
     )
-    return data, Role.registrant
-
-
-@_decided.register
-def _self_assess(
-    command: SelfAssess, state: TaskState, context: Context, _roster: Roster | None, at: datetime
-) -> Made:
-    _own(state, context, "self-assess")
-    _approved(state, "self-assessed")
-    data = TaskSelfAssessed(
-        task_id=state.task_id,
-        year=state.year,
-        rating=command.rating,
-        summary=command.summary,
-        assessed_at=at,
+    return type(first)(
+        f"{len(named)} of the tasks cannot be decided: {shown}; nothing was written",
+        code=first.code,
+        tasks=tasks,
     )
-    return data, Role.registrant
-
-
-@_decided.register
-def _evaluate(
-    command: Evaluate, state: TaskState, context: Context, _roster: Roster | None, at: datetime
-) -> Made:
-    _impartial(state, context, "evaluate")
-    _approved(state, "evaluated")
-    data = TaskEvaluated(
-        task_id=state.task_id,
-        year=state.year,
-        rating=command.rating,
-        decided_by=command.decided_by,
-        reference=command.reference,
-        note=command.note,
-        evaluated_at=at,
-    )
-    return data, Role.approver
-
-
-def _own(state: TaskState, context: Context, verb: str) -> None:
-    """A registrant acts on their own tasks only; an admin for anyone."""
-    actor = context.actor
-    if actor.admin or (actor.holds(Role.registrant) and actor.is_person(state.registrant.id)):
-        return
-    raise Forbidden(
-        f"only the task's registrant ({state.registrant.id}) or an admin may {verb} it",
-        code="not_yours",
-        registrant=state.registrant.id,
-    )
-
-
-def _impartial(state: TaskState, context: Context, verb: str) -> None:
-    """The committee's acts need the approver role, and never on one's own registration."""
-    actor = context.actor
-    if not actor.holds(Role.approver):
-        raise Forbidden(f"to {verb} a task needs the approver role", code="forbidden")
-    if actor.is_person(state.registrant.id):
-        raise Forbidden(
-            f"you registered task {state.task_id} yourself: another member of the committee "
-            f"must {verb} it",
-            code="own_task",
-        )
-
-
-def _in(state: TaskState, allowed: frozenset[TaskStatus] | set[TaskStatus], rule: str) -> None:
-    if state.status not in allowed or state.evaluation is not None:
-        raise Conflict(
-            f"task {state.task_id} is {state.stage}: {rule}",
-            code="wrong_state",
-            state=state.stage,
-        )
-
-
-def _approved(state: TaskState, done: str) -> None:
-    if state.status is not TaskStatus.approved:
-        raise Conflict(
-            f"task {state.task_id} is {state.stage}, not approved: only an approved task can be "
-            f"{done}",
-            code="not_approved",
-            state=state.stage,
-        )
-    if state.evaluation is not None:
-        raise Conflict(
-            f"task {state.task_id} is already evaluated: nothing more can be {done}",
-            code="evaluated",
-            state=state.stage,
-        )

@@ -1,4 +1,5 @@
-"""A task's state, and ``evolve``: the state after one more event.
+"""A task's state, ``evolve`` (the state after one more event), and ``fold`` (the state from all
+its events, whatever order they came in).
 
 ```
 registered(pending) ──approve──▶ approved ──progress…──▶ self-assessed ──evaluate──▶ evaluated
@@ -8,10 +9,17 @@ registered(pending) ──approve──▶ approved ──progress…──▶ s
    └─withdraw (while pending or returned) ──▶ withdrawn
 ```
 
+Every event of a task carries its ``taskversion`` (1 for the registration, then +1 each), and
+events are applied in that order: ``order`` says where an event stands, ``fold`` sorts and
+applies each once. Events written before 1.2 carry none; they stand before any numbered one,
+the registration first and the others by time (equal times in the lifecycle's order), as
+they always were.
+
 ``evolve`` is total: whatever the log holds, it answers a state and never raises. The events a
 service writes are always legal (``decide`` made them); an event that does not fit the state
-it meets (only a hand-written or damaged log has one) is ignored, so folding a task's events in
-their canonical order (``canonical``) gives one answer however they were delivered.
+it meets changes nothing but the version, and an unnumbered one nothing at all: ``evolve``
+answers the very state it was given (a reader may take that as a sign of an event out of
+its order).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import singledispatch
-from typing import Any, Protocol, TypeAlias
+from typing import TypeAlias
 
 import msgspec
 
@@ -30,6 +38,7 @@ from shared.domain.events import (
     ProgressLogged,
     Rating,
     Registrant,
+    RegistrationData,
     Target,
     TaskAmended,
     TaskApproved,
@@ -42,28 +51,11 @@ from shared.domain.events import (
     Unit,
 )
 
-from .progress import Progress, merge
-
-
-class Occurrence(Protocol):
-    """An event as ``evolve`` reads it: an envelope (``shared.domain.events.Event``) or anything
-    with its id, type, time and data."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def type(self) -> str: ...
-
-    @property
-    def time(self) -> datetime: ...
-
-    @property
-    def data(self) -> Any: ...
+from .progress import Occurrence, Progress, merge
 
 
 class TaskStatus(StrEnum):
-    """Where a registration stands with the Standing Committee (or its registrant)."""
+    """Where a registration stands with its committee (or its registrant)."""
 
     pending = "pending"
     returned = "returned"
@@ -74,6 +66,8 @@ class TaskStatus(StrEnum):
 
 LIVE = frozenset({TaskStatus.pending, TaskStatus.returned, TaskStatus.approved})
 """The statuses that hold one of the registrant's slots for the year."""
+EDITABLE = frozenset({TaskStatus.pending, TaskStatus.returned})
+"""The statuses in which the registrant may still amend or withdraw the registration."""
 
 
 class Part(msgspec.Struct, frozen=True, gc=False, kw_only=True):
@@ -89,6 +83,7 @@ class Verdict(Part, frozen=True, gc=False, kw_only=True):
     reference: str | None = None
     note: str | None = None
     reason: str | None = None
+    committee: str | None = None
 
 
 class Assessment(Part, frozen=True, gc=False, kw_only=True):
@@ -100,13 +95,20 @@ class Assessment(Part, frozen=True, gc=False, kw_only=True):
     decided_by: str | None = None
     reference: str | None = None
     note: str | None = None
+    committee: str | None = None
 
 
 class TaskState(Part, frozen=True, gc=False, kw_only=True):
+    """A task as its events make it: the one shape of a task, from the writers that decide
+    on it to the reader that counts it."""
+
     task_id: str
     year: int
     registrant: Registrant
     unit: Unit
+    managed_by: str | None = None
+    """The committee that approves it (None: the root of its year, for tasks before 1.2)."""
+    continues: str | None = None
     title: str
     description: str
     category: Category
@@ -115,10 +117,14 @@ class TaskState(Part, frozen=True, gc=False, kw_only=True):
     deadline: date
     registered_at: datetime
     status: TaskStatus = TaskStatus.pending
+    version: int
+    """The number of the latest event applied (its ``taskversion``; 0 while a task registered
+    before 1.2 has had no numbered event)."""
     basis: str
-    """The id of the event the registration as it stands comes from (registration or amendment)."""
+    """The id of the event the registration as it stands comes from (registration or
+    amendment)."""
     updated_at: datetime
-    """The time of the latest event applied: a new event of the task is never earlier."""
+    """The time of the latest event applied."""
     amendments: int = 0
     verdict: Verdict | None = None
     withdrawal: str | None = None
@@ -135,21 +141,29 @@ class TaskState(Part, frozen=True, gc=False, kw_only=True):
             return "self_assessed"
         return self.status.value
 
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
+
 
 Maybe: TypeAlias = TaskState | None
 
 
 def evolve(state: Maybe, event: Occurrence) -> Maybe:
-    """The state after ``event`` (an envelope whose data concerns this task)."""
+    """The state after ``event`` (an event of this task, the next in its order). A task's
+    version is the number of its latest event; events before 1.2 have none, and leave it as
+    it was (0 for a task registered before 1.2: its first numbered event is 1)."""
     changed = _apply(event.data, state, event)
-    if changed is None or changed is state:
-        return state
-    return msgspec.structs.replace(changed, updated_at=max(changed.updated_at, event.time))
+    if changed is None or (changed is state and event.taskversion is None):
+        return changed
+    version = event.taskversion if event.taskversion is not None else changed.version
+    updated = event.time if state is None else max(state.updated_at, event.time)
+    return msgspec.structs.replace(changed, version=version, updated_at=updated)
 
 
 @singledispatch
 def _apply(_data: object, state: Maybe, _event: Occurrence) -> Maybe:
-    return state  # not a task event
+    return state  # not a task's event
 
 
 @_apply.register
@@ -161,6 +175,8 @@ def _registered(data: TaskRegistered, state: Maybe, event: Occurrence) -> Maybe:
         year=data.year,
         registrant=data.registrant,
         unit=data.unit,
+        managed_by=data.managed_by,
+        continues=data.continues,
         title=data.title,
         description=data.description,
         category=data.category,
@@ -169,33 +185,46 @@ def _registered(data: TaskRegistered, state: Maybe, event: Occurrence) -> Maybe:
         deadline=data.deadline,
         registered_at=data.registered_at,
         basis=event.id,
+        version=0,
         updated_at=event.time,
     )
 
 
+def _content(data: RegistrationData) -> dict[str, object]:
+    """What an amendment replaces: the registration's content (its registrant's id stays)."""
+    return {
+        "registrant": data.registrant,
+        "unit": data.unit,
+        "managed_by": data.managed_by,
+        "continues": data.continues,
+        "title": data.title,
+        "description": data.description,
+        "category": data.category,
+        "kind": data.kind,
+        "targets": data.targets,
+        "deadline": data.deadline,
+    }
+
+
 @_apply.register
 def _amended(data: TaskAmended, state: Maybe, event: Occurrence) -> Maybe:
-    if state is None or state.status not in {TaskStatus.pending, TaskStatus.returned}:
+    if state is None or state.status not in EDITABLE:
         return state
+    content = _content(data) | {
+        "registrant": msgspec.structs.replace(data.registrant, id=state.registrant.id)
+    }
     return msgspec.structs.replace(
         state,
-        unit=data.unit,
-        registrant=msgspec.structs.replace(data.registrant, id=state.registrant.id),
-        title=data.title,
-        description=data.description,
-        category=data.category,
-        kind=data.kind,
-        targets=data.targets,
-        deadline=data.deadline,
         status=TaskStatus.pending,
         basis=event.id,
         amendments=state.amendments + 1,
+        **content,
     )
 
 
 @_apply.register
 def _withdrawn(data: TaskWithdrawn, state: Maybe, _event: Occurrence) -> Maybe:
-    if state is None or state.status not in {TaskStatus.pending, TaskStatus.returned}:
+    if state is None or state.status not in EDITABLE:
         return state
     return msgspec.structs.replace(state, status=TaskStatus.withdrawn, withdrawal=data.reason)
 
@@ -208,16 +237,15 @@ def _verdict(state: Maybe, verdict: Verdict) -> Maybe:
 
 @_apply.register
 def _approved(data: TaskApproved, state: Maybe, _event: Occurrence) -> Maybe:
-    return _verdict(
-        state,
-        Verdict(
-            status=TaskStatus.approved,
-            decided_by=data.decided_by,
-            at=data.approved_at,
-            reference=data.reference,
-            note=data.note,
-        ),
+    verdict = Verdict(
+        status=TaskStatus.approved,
+        decided_by=data.decided_by,
+        at=data.approved_at,
+        reference=data.reference,
+        note=data.note,
+        committee=data.committee,
     )
+    return _verdict(state, verdict)
 
 
 @_apply.register
@@ -227,6 +255,7 @@ def _rejected(data: TaskRejected, state: Maybe, _event: Occurrence) -> Maybe:
         decided_by=data.decided_by,
         at=data.rejected_at,
         reason=data.reason,
+        committee=data.committee,
     )
     return _verdict(state, verdict)
 
@@ -238,6 +267,7 @@ def _returned(data: TaskReturned, state: Maybe, _event: Occurrence) -> Maybe:
         decided_by=data.decided_by,
         at=data.returned_at,
         reason=data.reason,
+        committee=data.committee,
     )
     return _verdict(state, verdict)
 
@@ -269,24 +299,52 @@ def _evaluated(data: TaskEvaluated, state: Maybe, _event: Occurrence) -> Maybe:
         decided_by=data.decided_by,
         reference=data.reference,
         note=data.note,
+        committee=data.committee,
     )
     return msgspec.structs.replace(state, evaluation=evaluation)
 
 
-def canonical(event: Occurrence) -> tuple[bool, datetime, str]:
-    """The order a task's events are folded in: its registration first (nothing precedes a
-    task's creation, whatever the writers' clocks said), then by (time, event id). A service
-    never stamps a task's event earlier than the one before it, so this is the order in which
-    they were written."""
-    return event.type != "TaskRegistered", event.time, event.id
+Place = tuple[int, int, datetime, int, str]
+STAGES = {
+    name: rank
+    for rank, names in enumerate(
+        (
+            ("TaskRegistered",),
+            ("TaskReturned",),
+            ("TaskAmended",),
+            ("TaskApproved", "TaskRejected", "TaskWithdrawn"),
+            ("ProgressLogged",),
+            ("TaskSelfAssessed",),
+            ("TaskEvaluated",),
+        )
+    )
+    for name in names
+}
+"""Where each type of event comes in a task's life: the order of events of equal times."""
+
+
+def order(event: Occurrence) -> Place:
+    """Where an event stands in its task's life. Numbered events (1.2) by their number, after
+    every event written before 1.2; those by the registration first, then by time, equal
+    times in the lifecycle's order (``STAGES``), then by id."""
+    if event.taskversion is not None:
+        return 2, event.taskversion, event.time, 0, event.id
+    first = 0 if event.type == "TaskRegistered" else 1
+    return first, 0, event.time, STAGES.get(event.type, 0), event.id
 
 
 def fold(events: Iterable[Occurrence]) -> Maybe:
-    """A task's state from its events, in canonical order; each event id once."""
+    """A task's state from its events, in their order, each once (by id; a number two events
+    claim, only a damaged log has: the first in order counts)."""
     state: Maybe = None
     seen: set[str] = set()
-    for event in sorted(events, key=canonical):
-        if event.id not in seen:
-            seen.add(event.id)
-            state = evolve(state, event)
+    numbers: set[int] = set()
+    for event in sorted(events, key=order):
+        number = event.taskversion
+        if event.id in seen or (number is not None and number in numbers):
+            continue
+        seen.add(event.id)
+        if number is not None:
+            numbers.add(number)
+        state = evolve(state, event)
     return state

@@ -3,6 +3,7 @@ in as a role (by a token through the address fragment, as demos do)."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.e2e.portal.browsing import (
 )
 from tests.e2e.portal.system import PortalSystem, ReportingCannotStart, token_of
 from tests.support.oidc import OidcProvider
+from tests.support.smtp import smtp_server
 
 SignedIn = Callable[[str], Page]
 
@@ -34,15 +36,16 @@ def portal_system(
     except pytest.skip.Exception:
         provider = None  # no Node.js: the OpenID sign-in test is skipped, the rest runs
     folder: Path = tmp_path_factory.mktemp("portal")
-    try:
-        system = PortalSystem(redis_url, folder, provider).start()
-    except ReportingCannotStart as error:
-        pytest.skip(
-            "the reporting service of this branch does not start, and every page of the "
-            f"portal reads from it:\n{error}"
-        )
-    yield system
-    system.stop()
+    with smtp_server() as smtp:
+        try:
+            system = PortalSystem(redis_url, folder, provider, smtp).start()
+        except ReportingCannotStart as error:
+            pytest.skip(
+                "the reporting service of this branch does not start, and every page of the "
+                f"portal reads from it:\n{error}"
+            )
+        yield system
+        system.stop()
 
 
 @pytest.fixture(scope="package")
@@ -82,15 +85,24 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     made.close()
 
 
+def sign_in_by_link(page: Page, url: str, token: str) -> None:
+    """Open ``url#token=<token>`` and say yes where the portal asks who signs in."""
+    page.goto(f"{url}#token={token}")
+    page.wait_for_url(lambda now: "/sign-in" not in now or "/sign-in/link" in now)
+    if "/sign-in/link" in page.url:
+        page.get_by_role("button", name=re.compile("^Đăng nhập với tư cách")).click()
+        page.wait_for_url(lambda now: "/sign-in" not in now)
+    assert "#token" not in page.url
+
+
 @pytest.fixture
 def signed_in(context: BrowserContext, portal_system: PortalSystem) -> SignedIn:
-    """A page signed in with ``name``'s token (``/#token=...``), on where that person lands."""
+    """A page signed in with ``name``'s token (``/#token=...``, confirmed), on where that
+    person lands."""
 
     def sign_in(name: str) -> Page:
         page = context.new_page()
-        page.goto(f"{portal_system.url}/#token={token_of(name)}")
-        page.wait_for_url(lambda url: "/sign-in" not in url)
-        assert "#token" not in page.url
+        sign_in_by_link(page, f"{portal_system.url}/", token_of(name))
         return page
 
     return sign_in

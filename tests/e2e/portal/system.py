@@ -6,6 +6,7 @@ OpenID provider; and the calls that put tasks in the state a test starts from.""
 from __future__ import annotations
 
 import os
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,14 +20,19 @@ from tests.support import clock
 from tests.support.oidc import OidcProvider
 from tests.support.redis_server import free_port
 from tests.support.services import ServiceProcess
+from tests.support.smtp import SmtpTestServer
 
 SERVICES = ("registration", "approval", "reporting")
+DISTRICT = "huyen-uy-kim-thanh"
+"""The committee of the district secretariat's token (a year's committees name it)."""
 PEOPLE = {
-    "admin": ("admin", "quan-tri-e2e"),
-    "approver": ("approver", "thu-ky-e2e"),
-    "viewer": ("viewer", "nhan-vien-e2e"),
+    "admin": ("admin", "quan-tri-e2e", None),
+    "approver": ("approver", "thu-ky-e2e", None),
+    "viewer": ("viewer", "nhan-vien-e2e", None),
+    "district": ("approver", "thu-ky-kim-thanh-e2e", DISTRICT),
 }
-LEADERS = [f"lanh-dao-{number:02d}" for number in range(1, 21)]
+MAIL_FROM = "Văn phòng Tỉnh ủy <nhiemvu@haiduong.example.vn>"
+LEADERS = [f"lanh-dao-{number:02d}" for number in range(1, 100)]
 TODAY = clock.today()  # the programme's, in the session's TIMEZONE
 YEAR = TODAY.year
 
@@ -36,7 +42,10 @@ def token_of(name: str) -> str:
 
 
 def api_tokens() -> str:
-    entries = [f"{role}:{token_of(name)}:{person}" for name, (role, person) in PEOPLE.items()]
+    entries = [
+        f"{role}:{token_of(name)}:{person}" + (f":{committee}" if committee else "")
+        for name, (role, person, committee) in PEOPLE.items()
+    ]
     entries += [f"registrant:{token_of(leader)}:{leader}" for leader in LEADERS]
     return ",".join(entries)
 
@@ -46,14 +55,23 @@ class ReportingCannotStart(RuntimeError):
 
 
 class PortalSystem:
-    def __init__(self, redis_url: str, folder: Path, provider: OidcProvider | None) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        folder: Path,
+        provider: OidcProvider | None,
+        smtp: SmtpTestServer | None = None,
+    ) -> None:
         self.redis_url = redis_url
+        self.smtp = smtp
         self.folder = folder
         self.provider = provider
         self.prefix = f"portal{uuid.uuid4().hex[:8]}"
         self.services: dict[str, ServiceProcess] = {}
         self.portal: ServiceProcess | None = None
         self._leaders = iter(LEADERS)
+        self._base: dict[str, str] = {}
+        self.session_key = folder / "session-key"
 
     @property
     def url(self) -> str:
@@ -70,6 +88,8 @@ class PortalSystem:
             "API_TOKENS": api_tokens(),
         }
         base.pop("ALLOW_ANONYMOUS", None)
+        if self.smtp is not None:  # approval mails reminders through it
+            base |= {"SMTP_URL": self.smtp.url(), "MAIL_FROM": MAIL_FROM}
         if self.provider is not None:
             base |= {
                 "OIDC_ISSUER": self.provider.issuer,
@@ -77,6 +97,7 @@ class PortalSystem:
                 "OIDC_PERSON_CLAIM": "preferred_username",
                 "OIDC_ROLES_CLAIM": "realm_access.roles",
                 "OIDC_UNIT_CLAIM": "unit",
+                "OIDC_COMMITTEE_CLAIM": "committee",
             }
         for name in SERVICES:
             port = free_port()
@@ -91,13 +112,24 @@ class PortalSystem:
                     if name == "reporting":
                         raise ReportingCannotStart(service.logs(1500)) from error
                     raise
+            self._base = base
+            self.session_key.write_text(secrets.token_urlsafe(48))
+            self.session_key.chmod(0o600)
             self.portal = self._start_portal(base)
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _start_portal(self, base: dict[str, str]) -> ServiceProcess:
+    def _start_portal(
+        self,
+        base: dict[str, str],
+        name: str = "portal",
+        client: dict[str, Any] | None = None,
+        **settings: str,
+    ) -> ServiceProcess:
+        """A portal process on the services; ``client``: options of its OpenID client at
+        the tests' provider (refresh tokens always); ``settings``: environment to add."""
         port = free_port()
         public = f"http://127.0.0.1:{port}"
         env = {key: value for key, value in base.items() if not key.startswith("OIDC_")}
@@ -108,17 +140,34 @@ class PortalSystem:
             "APPROVAL_URL": self.services["approval"].url,
             "REPORTING_URL": self.services["reporting"].url,
             "PUBLIC_URL": public,
-            "TOKEN_SIGN_IN": "true",
+            "TOKEN_SIGN_IN": "link",
+            "SESSION_KEY_FILE": str(self.session_key),
         }
         if self.provider is not None:
+            client_id = self.provider.browser_client(
+                f"{public}/sign-in/callback", refresh=True, **(client or {})
+            )
             env |= {
                 "OIDC_ISSUER": self.provider.issuer,
                 "OIDC_AUDIENCE": self.provider.audience,
-                "OIDC_CLIENT_ID": self.provider.browser_client(f"{public}/sign-in/callback"),
+                "OIDC_CLIENT_ID": client_id,
             }
-        portal = ServiceProcess("portal", port, env, self.folder / "portal.log").start()
+        env |= settings
+        portal = ServiceProcess("portal", port, env, self.folder / f"{name}.log").start()
         portal.wait_ready(timeout=30)
         return portal
+
+    @contextmanager
+    def another_portal(
+        self, client: dict[str, Any] | None = None, **settings: str
+    ) -> Iterator[ServiceProcess]:
+        """A second portal on the same services and sessions' Redis, with other settings
+        (a time zone, an OpenID client whose tokens are short-lived...), for one test."""
+        portal = self._start_portal(self._base, "portal-2", client, **settings)
+        try:
+            yield portal
+        finally:
+            portal.stop()
 
     def stop(self) -> None:
         for process in [self.portal, *self.services.values()]:
@@ -150,7 +199,13 @@ class PortalSystem:
         title: str | None = None,
         category: str = "socio_economic",
         targets: list[dict[str, Any]] | None = None,
+        recorded_at: str | None = None,
+        from_roster: bool = False,
+        continues: str | None = None,
     ) -> str:
+        """A task of ``leader``'s, registered by them now, or (``recorded_at``, an RFC 3339
+        moment) imported by an admin as a record of that moment; ``from_roster``: who they
+        are and their unit left to the year's roster; ``continues``: an earlier task."""
         body = {
             "year": year,
             "registrant": {
@@ -170,14 +225,44 @@ class PortalSystem:
             ],
             "deadline": f"{year}-12-31",
         }
-        answer = self.call("registration", leader, "POST", "/tasks", json=body)
+        if from_roster:
+            body["registrant"] = {"id": leader}
+            del body["unit"]
+        if continues is not None:
+            body["continues"] = continues
+        caller, headers = leader, {}
+        if recorded_at is not None:
+            caller, headers = "admin", {"Recorded-At": recorded_at}
+        answer = self.call("registration", caller, "POST", "/tasks", json=body, headers=headers)
         self.settle(answer["task_id"], answer["position"])
         task_id: str = answer["task_id"]
         return task_id
 
-    def decide(self, task_id: str, decision: str, **fields: Any) -> None:
+    def publish(
+        self,
+        year: int,
+        *,
+        committees: list[dict[str, Any]] | None = None,
+        roster: dict[str, Any] | None = None,
+    ) -> None:
+        """The year's committees and roster, as an admin publishes them."""
+        if committees is not None:
+            body = {"committees": committees}
+            self.call("registration", "admin", "PUT", f"/committees/{year}", json=body)
+        if roster is not None:
+            self.call("registration", "admin", "PUT", f"/roster/{year}", json=roster)
+
+    def decide(
+        self, task_id: str, decision: str, *, recorded_at: str | None = None, **fields: Any
+    ) -> None:
+        """The committee's decision, now (as the secretary), or (``recorded_at``) imported
+        by an admin as a record of that moment."""
         body = {"decision": decision, "decided_by": "Ban Thường vụ Tỉnh ủy", **fields}
-        answer = self.call("approval", "approver", "POST", f"/tasks/{task_id}/decision", json=body)
+        caller, headers = str(fields.pop("by", "approver")), {}
+        if recorded_at is not None:
+            caller, headers = "admin", {"Recorded-At": recorded_at}
+        path = f"/tasks/{task_id}/decision"
+        answer = self.call("approval", caller, "POST", path, json=body, headers=headers)
         self.settle(task_id, answer["position"])
 
     def report_progress(self, task_id: str, leader: str, actuals: list[dict[str, Any]]) -> None:

@@ -75,26 +75,31 @@ def test_a_leader_registers_a_task_with_the_forms_checks_and_the_services_refusa
     look(page, "task-registered")
 
 
-def test_a_third_live_task_is_refused_beside_the_year(
+def test_a_third_live_task_is_not_offered(
     signed_in: SignedIn, portal_system: PortalSystem, look: Looking
 ) -> None:
+    """Registration says what the leader may do in the year (``GET /years``: ``allowed``
+    and the quota): with two live tasks, registering is not offered for this year, and the
+    form offers only the years still open to them."""
     leader = portal_system.leader()
     portal_system.register(leader)
     portal_system.register(leader, title="Nhiệm vụ thứ hai")
     page = signed_in(leader)
-    page.get_by_role("link", name="Đăng ký nhiệm vụ mới").click()
+    expect(page.get_by_text("Đồng chí đang có 2/2 nhiệm vụ")).to_be_visible()
+    expect(page.get_by_role("link", name="Đăng ký nhiệm vụ mới")).to_have_count(0)
+    nav = page.get_by_role("navigation", name="Các trang chính")
+    expect(nav.get_by_role("link", name="Đăng ký nhiệm vụ")).to_have_count(0)
+    expect(page.get_by_role("note")).to_contain_text(f"Năm {YEAR} không mở đăng ký")
+    look(page, "my-tasks-quota-full")
+
+    page.goto(f"{portal_system.url}/my/tasks/new?year={YEAR}")
+    expect(page.get_by_role("note")).to_contain_text(f"Năm {YEAR} không mở đăng ký")
+    expect(page.get_by_role("note")).to_contain_text("2/2 nhiệm vụ")
+    years = page.locator("#f-year option")
+    expect(years).to_have_text(["— Chọn —", str(YEAR + 1), str(YEAR - 1)])
     # the leader's name and unit come from their earlier registration
     expect(page.get_by_label("Họ và tên")).to_have_value(f"Lãnh đạo {leader[-2:]}")
-    page.get_by_label("Tên nhiệm vụ").fill("Nhiệm vụ thứ ba")
-    page.get_by_label("Lĩnh vực").select_option("digital_transformation")
-    page.get_by_label("Sáng tạo").check()
-    page.get_by_label("Hạn hoàn thành").fill(f"30/06/{YEAR}")
-    page.locator("#f-targets-0-metric").fill("Thủ tục trực tuyến")
-    page.locator("#f-targets-0-unit").fill("%")
-    page.locator("#f-targets-0-target").fill("80")
-    page.get_by_role("button", name="Gửi đăng ký").click()
-    assert "đủ số nhiệm vụ được phép" in error_of(page, "year")
-    look(page, "register-refused-quota")
+    look(page, "register-form-year-not-open")
 
 
 def test_a_leader_amends_a_returned_task_with_the_committees_reason_in_view(
@@ -183,3 +188,33 @@ def test_a_leader_reports_progress_per_target_and_self_assesses(
     expect(page.locator(".meta .badge").first).to_have_text("Đã tự đánh giá")
     expect(page.locator(".facts").last).to_contain_text("Hoàn thành tốt nhiệm vụ")
     look(page, "task-self-assessed")
+
+
+def test_a_report_on_last_years_task_is_dated_in_that_year_and_keeps_its_status(
+    signed_in: SignedIn, portal_system: PortalSystem, look: Looking
+) -> None:
+    """A report must be dated in its task's year: for a year gone by the form offers the
+    year's last day (not today, which would be refused); the latest status is chosen. Last
+    year's task is a record of last year (imported by an admin on its day), since a leader's
+    report may not be dated before the task's registration."""
+    leader = portal_system.leader()
+    last_year = YEAR - 1
+    task_id = portal_system.register(
+        leader,
+        year=last_year,
+        title="Chuyển đổi số cấp xã",
+        recorded_at=f"{last_year}-01-15T08:00:00+07:00",
+    )
+    portal_system.decide(task_id, "approve", reference="QĐ 45-QĐ/TU")
+    page = signed_in(leader)
+    page.goto(f"{portal_system.url}/my/tasks/{task_id}/progress")
+    expect(page.get_by_label("Ngày báo cáo")).to_have_value(f"31/12/{last_year}")
+    expect(page.get_by_label("Đang thực hiện")).to_be_checked()  # a first report: going on
+    page.get_by_label("Dự án hoàn thành GPMB (dự án)").fill("20")
+    page.get_by_label("Có nguy cơ không đạt").check()
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.locator(".flashes")).to_contain_text("Đã ghi báo cáo tiến độ")
+    page.get_by_role("link", name="Báo cáo tiến độ").click()
+    expect(page.get_by_label("Có nguy cơ không đạt")).to_be_checked()  # as last reported
+    expect(page.get_by_label("Dự án hoàn thành GPMB (dự án)")).to_have_value("20")
+    look(page, "progress-form-last-year")

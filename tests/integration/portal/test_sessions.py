@@ -4,6 +4,7 @@ session id on signing in, the language remembered, Secure under TLS."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import AsyncIterator
 
@@ -63,6 +64,14 @@ def me(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
             200, json={"actor": "hung", "person": "hung", "roles": ["registrant"], "unit": None}
         )
+    if request.url.path.startswith("/years/"):  # registering is open to the leader
+        year = int(request.url.path.rsplit("/", 1)[1])
+        quota = {"max": 2, "held": []}
+        return httpx.Response(
+            200,
+            json={"year": year, "closed": False, "has_roster": False, "root": "root"}
+            | {"committees": [], "quota": quota, "allowed": ["register"]},
+        )
     return httpx.Response(200, json={"tasks": [], "next": None})
 
 
@@ -108,7 +117,10 @@ async def test_signing_in_with_a_token_rotates_the_session_and_its_cookie_is_saf
     assert portal.cookies["portal_session"] != anonymous
     mine = await portal.get("/my/tasks")
     assert mine.status_code == 200
-    assert "Xin chào hung" in mine.text
+    # a static token carries no name, and this leader has registered nothing yet: named by
+    # their role, never by their account id
+    assert "Đồng chí đã đăng nhập với vai trò Lãnh đạo đăng ký." in mine.text
+    assert "Xin chào hung" not in mine.text
     assert csrf_of(mine) != csrf_of(page)
     assert TOKEN not in mine.text
 
@@ -172,7 +184,7 @@ async def test_a_token_the_services_no_longer_take_sends_the_person_to_sign_in_a
     SERVICES["revoked"] = True
     answer = await portal.get("/my/tasks?year=2024")
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/sign-in?next=%2Fmy%2Ftasks"
+    assert answer.headers["location"] == "/sign-in?next=%2Fmy%2Ftasks%3Fyear%3D2024"
     again = await portal.get("/sign-in")
     assert "Phiên làm việc đã hết hạn" in again.text
     assert (await portal.get("/my/tasks")).status_code == 303
@@ -186,3 +198,44 @@ async def test_services_that_do_not_answer_are_a_page_saying_so(
     answer = await portal.get("/my/tasks")
     assert answer.status_code == 503
     assert "Hệ thống tổng hợp, báo cáo tạm thời không trả lời" in answer.text
+
+
+async def test_a_form_sent_with_a_token_no_longer_taken_comes_back_after_signing_in(
+    portal: httpx.AsyncClient,
+) -> None:
+    await signed_in(portal)
+    form = await portal.get("/my/tasks/new?year=2024")
+    typed = {
+        "csrf_token": csrf_of(form),
+        "idempotency_key": re.findall(r'name="idempotency_key" value="([^"]+)"', form.text)[0],
+        "year": "2024",
+        "title": "Số hóa hồ sơ hành chính cấp xã",
+        "category": "digital_transformation",
+        "kind": "creative",
+        "deadline": "30/09/2024",
+        "targets.0.metric": "Hồ sơ số hóa",
+        "targets.0.unit": "%",
+        "targets.0.target": "1.234,5",
+    }
+    SERVICES["revoked"] = True  # the token expired while the leader typed
+    sent = await portal.post("/my/tasks/new?year=2024", data=typed)
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/sign-in?next=%2Fmy%2Ftasks%2Fnew%3Fyear%3D2024"
+    page = await portal.get(sent.headers["location"])
+    assert "CHƯA được gửi" in page.text
+    SERVICES["revoked"] = False
+    back = re.findall(r'name="next" value="([^"]+)"', page.text)[-1]  # the sign-in form's
+    assert html.unescape(back) == "/my/tasks/new?year=2024"
+    again = await portal.post(
+        "/sign-in/token",
+        data={"token": TOKEN, "csrf_token": csrf_of(page), "next": html.unescape(back)},
+    )
+    assert again.headers["location"] == "/my/tasks/new?year=2024"
+    refilled = await portal.get(again.headers["location"])
+    assert "Nội dung chưa được gửi" in refilled.text
+    assert 'value="Hồ sơ số hóa"' in refilled.text
+    assert 'value="1.234,5"' in refilled.text
+    assert f'name="idempotency_key" value="{typed["idempotency_key"]}"' in refilled.text
+    assert typed["csrf_token"] not in refilled.text, "a new session: a new CSRF token"
+    once_more = await portal.get("/my/tasks/new?year=2024")
+    assert "Nội dung chưa được gửi" not in once_more.text  # given back once

@@ -13,7 +13,9 @@
 //   `access_token_ttl` (seconds, default 300).
 // - Authorization code with PKCE (required): accounts below sign in at /interaction/:uid
 //   (username, any password), then consent; their access tokens carry preferred_username,
-//   name, roles, realm_access.roles and unit.
+//   name, roles, realm_access.roles and unit. A client allowed the refresh_token grant gets
+//   a refresh token with them (as Keycloak's standard flow does, without offline_access);
+//   a public client's is rotated on each use. Its `access_token_ttl` applies here too.
 // Test-only routes: POST /test/rotate (sign with the next key, published from now on),
 // POST /test/accounts (add or replace an account), GET /test/counters (requests served).
 import * as crypto from 'node:crypto';
@@ -123,6 +125,7 @@ const provider = new Provider(ISSUER, {
     },
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
   pkce: { required: () => true },
   ttl: {
     AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 300,

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.portal.i18n import Translator
 from services.portal.task_form import TaskForm, targets_shown, values_of
+from services.portal.web import lines
 
 TODAY = date(2024, 6, 1)
 VI = Translator("vi")
@@ -144,3 +145,25 @@ def test_rows_of_targets_shown_are_those_filled_and_one_more() -> None:
     assert targets_shown({}) == 3
     assert targets_shown({"targets.4.metric": "x"}) == 6
     assert targets_shown({"targets.9.metric": "x"}) == 10
+
+
+def test_a_description_keeps_its_lines_and_a_title_is_one_line() -> None:
+    """A browser posts a textarea's line breaks as CRLF (``web.lines`` makes them LF, which
+    the services take in multi-line fields); a title is one line: its breaks are spaces."""
+    posted = typed(
+        title="Đẩy nhanh\r\n giải phóng\tmặt bằng", description="Dòng 1\r\nDòng 2\rDòng 3"
+    )
+    form = TaskForm({name: lines(value) for name, value in posted.items()}, VI)
+    body = form.body("hung", TODAY)
+    assert body is not None
+    assert body["title"] == "Đẩy nhanh giải phóng mặt bằng"
+    assert body["description"] == "Dòng 1\nDòng 2\nDòng 3"
+
+
+def test_a_task_carried_on_is_sent_and_an_id_that_is_none_refused() -> None:
+    body = TaskForm(typed(continues="3f0c-task"), VI).body("hung", TODAY)
+    assert body is not None
+    assert body["continues"] == "3f0c-task"
+    refused = TaskForm(typed(continues="not an id"), VI)
+    assert refused.body("hung", TODAY) is None
+    assert "continues" in refused.errors

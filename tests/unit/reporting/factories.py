@@ -10,6 +10,8 @@ from shared.domain.events import (
     Actual,
     AnyEvent,
     Category,
+    Committee,
+    CommitteesPublished,
     Direction,
     Event,
     EventData,
@@ -21,11 +23,14 @@ from shared.domain.events import (
     Quantity,
     Rating,
     Registrant,
+    RegistrationData,
     RosterPublished,
+    RosterUnit,
     Target,
     TaskAmended,
     TaskApproved,
     TaskEvaluated,
+    TaskFact,
     TaskRegistered,
     TaskRejected,
     TaskReturned,
@@ -38,6 +43,7 @@ from shared.domain.events import (
 
 YEAR = 2024
 START = datetime(2024, 1, 1, tzinfo=UTC)
+TASK_DATA = (RegistrationData, TaskFact)
 
 
 def target(
@@ -47,16 +53,29 @@ def target(
 
 
 class Log:
-    """Records events in the order they are made; each gets the next minute and position."""
+    """Records events in the order they are made; each gets the next minute and position, and
+    (``numbered``, as since 1.2) the next number of its task."""
 
-    def __init__(self, start: datetime = START) -> None:
+    def __init__(self, start: datetime = START, *, numbered: bool = True) -> None:
         self.events: list[tuple[AnyEvent, str]] = []
         self.clock = start
-        self.registrations: dict[str, dict[str, Any]] = {}
+        self.numbered = numbered
+        self.versions: dict[str, int] = {}
 
-    def add(self, data: EventData, *, at: datetime | None = None, actor: str = "a") -> AnyEvent:
+    def add(
+        self,
+        data: EventData,
+        *,
+        at: datetime | None = None,
+        actor: str = "a",
+        role: str = "registrant",
+    ) -> AnyEvent:
         self.clock = at if at is not None else self.clock + timedelta(minutes=1)
         number = len(self.events) + 1
+        task = getattr(data, "task_id", None) if isinstance(data, TASK_DATA) else None
+        version = None
+        if task is not None and self.numbered:
+            version = self.versions[task] = self.versions.get(task, 0) + 1
         event: AnyEvent = Event(
             id=f"evt-{number:05d}",
             source="/test",
@@ -65,7 +84,8 @@ class Log:
             time=self.clock,
             correlationid="c",
             actor=actor,
-            actorrole="registrant",
+            actorrole=role,
+            taskversion=version,
             data=data,
         )
         self.events.append((event, f"{number}-0"))
@@ -83,9 +103,13 @@ class Log:
         targets: Iterable[Target] = (),
         deadline: date | None = None,
         amend: bool = False,
+        managed_by: str | None = None,
+        continues: str | None = None,
         **extra: Any,
     ) -> AnyEvent:
         content: dict[str, Any] = {
+            "managed_by": managed_by,
+            "continues": continues,
             "task_id": task_id,
             "year": year,
             "registrant": Registrant(
@@ -142,28 +166,53 @@ class Log:
         )
         return self.add(data, **extra)
 
-    def self_assess(self, task_id: str, rating: Rating, year: int = YEAR) -> AnyEvent:
+    def self_assess(self, task_id: str, rating: Rating, year: int = YEAR, **extra: Any) -> AnyEvent:
         data = TaskSelfAssessed(
             task_id=task_id, year=year, rating=rating, summary="s", assessed_at=self.clock
         )
-        return self.add(data)
+        return self.add(data, **extra)
 
-    def evaluate(self, task_id: str, rating: Rating, year: int = YEAR) -> AnyEvent:
+    def evaluate(self, task_id: str, rating: Rating, year: int = YEAR, **extra: Any) -> AnyEvent:
         data = TaskEvaluated(
             task_id=task_id, year=year, rating=rating, decided_by="BTV", evaluated_at=self.clock
         )
-        return self.add(data)
+        return self.add(data, **extra)
 
-    def roster(self, leaders: Mapping[str, str], year: int = YEAR, **extra: Any) -> AnyEvent:
-        """``leaders``: leader id -> unit code."""
+    def roster(
+        self,
+        leaders: Mapping[str, str],
+        year: int = YEAR,
+        *,
+        managed_by: Mapping[str, str] | None = None,
+        replaces: Mapping[str, tuple[str, ...]] | None = None,
+        **extra: Any,
+    ) -> AnyEvent:
+        """``leaders``: leader id -> unit code; ``managed_by``: leader id -> committee;
+        ``replaces``: unit code -> the earlier units it took over."""
         units = tuple(
-            Unit(code=code, name=f"Roster {code}") for code in sorted(set(leaders.values()))
+            RosterUnit(code=code, name=f"Roster {code}", replaces=(replaces or {}).get(code, ()))
+            for code in sorted(set(leaders.values()))
         )
         listed = tuple(
-            Leader(id=leader, name=leader, position="P", level=Level.department_head, unit=unit)
+            Leader(
+                id=leader,
+                name=leader,
+                position="P",
+                level=Level.department_head,
+                unit=unit,
+                managed_by=(managed_by or {}).get(leader),
+            )
             for leader, unit in leaders.items()
         )
         return self.add(RosterPublished(year=year, units=units, leaders=listed), **extra)
+
+    def committees(self, tree: Mapping[str, str | None], year: int = YEAR) -> AnyEvent:
+        """``tree``: committee code -> its parent (None for the root)."""
+        listed = tuple(
+            Committee(code=code, name=f"Committee {code}", parent=parent)
+            for code, parent in tree.items()
+        )
+        return self.add(CommitteesPublished(year=year, committees=listed))
 
     def close(self, year: int = YEAR, **extra: Any) -> AnyEvent:
         return self.add(YearClosed(year=year, decided_by="admin", closed_at=self.clock), **extra)

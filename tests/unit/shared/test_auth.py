@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.people import Actor, Role
+from shared.domain.people import Actor, Role, is_identifier
 from shared.edge.identity import TokenError, Tokens
 
 A = "a" * 24
@@ -35,10 +35,27 @@ def test_admin_holds_every_role() -> None:
     assert not viewer.holds(Role.registrant)
 
 
-def test_a_viewer_with_a_unit_sees_only_it() -> None:
-    assert Actor("v", frozenset({Role.viewer}), unit="Kim-Thanh").unit_scope == "kim-thanh"
-    assert Actor("v", frozenset({Role.viewer, Role.approver}), unit="x").unit_scope is None
-    assert Actor("v", frozenset({Role.viewer})).unit_scope is None
+def test_an_identity_with_a_unit_or_a_committee_is_scoped_whatever_its_roles() -> None:
+    assert Actor("v", frozenset({Role.viewer}), unit="kim-thanh").scoped
+    assert Actor("v", frozenset({Role.viewer, Role.registrant}), unit="x").scoped
+    assert Actor("v", frozenset({Role.approver}), committee="kim-thanh").scoped
+    assert not Actor("v", frozenset({Role.viewer})).scoped
+    assert not Actor("a", frozenset({Role.admin}), unit="x").scoped
+
+
+def test_an_identity_value_is_taken_only_if_it_is_wholly_an_identifier() -> None:
+    assert is_identifier("pham-quang-hung")
+    for value in ("hung\n", "hung ", "", "x" * 65, "hùng", None, 7):
+        assert not is_identifier(value)
+
+
+def test_a_token_may_name_its_persons_committee() -> None:
+    tokens = Tokens.parse(f"approver:{A}:Thu-Ky:Kim-Thanh,viewer:{B}:nhan-vien")
+    approver, viewer = tokens.find(A), tokens.find(B)
+    assert approver is not None
+    assert viewer is not None
+    assert (approver.person, approver.committee) == ("thu-ky", "kim-thanh")
+    assert viewer.committee is None
 
 
 @pytest.mark.parametrize(
@@ -47,6 +64,7 @@ def test_a_viewer_with_a_unit_sees_only_it() -> None:
         (f"boss:{A}", "role 'boss'"),
         ("viewer:short", "a token is"),
         (f"viewer:{A}:bad name", "a person is"),
+        (f"approver:{A}:thu-ky:bad name", "a committee"),
         (f"registrant:{A}", "a registrant token needs its person"),
         (f"viewer:{A},admin:{A}", "the same token twice"),
         ("viewer", "a token is"),

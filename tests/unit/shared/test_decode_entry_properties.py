@@ -4,13 +4,14 @@ can park anything it cannot read and never crashes on it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.domain.events import DATA_TYPES, encode
+from shared.domain.events import DATA_TYPES, AnyEvent, encode
 from shared.domain.lifecycle import Register
-from shared.log.eventlog import MalformedEvent, decode_entry
+from shared.log.eventlog import MalformedEvent, decode
 from tests.unit.lifecycle.builders import HUNG, registration, run
 
 json_values = st.recursive(
@@ -23,9 +24,18 @@ json_values = st.recursive(
 TYPES = [name.encode() for name in DATA_TYPES] + [b"Other"]
 
 
+def decode_flat(expected: str, fields: list[bytes]) -> AnyEvent:
+    """An entry as XRANGE/XREAD reply with it, from a stream of ``expected`` events."""
+    return decode(fields, {expected})
+
+
+def decode_dict(expected: str, fields: Mapping[bytes, bytes]) -> AnyEvent:
+    return decode(fields, {expected})
+
+
 def decodes_or_refuses(fields: dict[bytes, bytes], expected: str) -> None:
     try:
-        result = decode_entry(expected, fields)
+        result = decode_dict(expected, fields)
     except MalformedEvent:
         return
     assert result.type == expected

@@ -1,10 +1,11 @@
 """Whatever a stream entry holds, decoding it gives an event or a MalformedEvent (a reader
-parks what it cannot read and never crashes on it), and ``decode_fields`` (the flat reply
-as Redis sends it) gives the same verdict as ``decode_entry`` (a dict of the fields)."""
+parks what it cannot read and never crashes on it), and ``decode`` of the flat reply (as
+Redis sends it) gives the same verdict as of a dict of the same fields."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 import msgspec
@@ -20,7 +21,7 @@ from shared.domain.events import (
     encode,
     new_event,
 )
-from shared.log.eventlog import MalformedEvent, decode_entry, decode_fields
+from shared.log.eventlog import MalformedEvent, decode
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -30,6 +31,15 @@ json_values = st.recursive(
     max_leaves=20,
 )
 TYPES = ["TaskRegistered", "TaskApproved", "ProgressLogged", "RosterPublished", "YearClosed"]
+
+
+def decode_flat(expected: str, fields: list[bytes]) -> AnyEvent:
+    """An entry as XRANGE/XREAD reply with it, from a stream of ``expected`` events."""
+    return decode(fields, {expected})
+
+
+def decode_dict(expected: str, fields: Mapping[bytes, bytes]) -> AnyEvent:
+    return decode(fields, {expected})
 
 
 def progress_document() -> bytes:
@@ -45,18 +55,20 @@ def progress_document() -> bytes:
 
 
 def verdict(outcome: object) -> object:
-    return as_builtins(outcome) if not isinstance(outcome, Exception) else str(outcome)
+    """The event decoded, or that it was refused (the reason may name the fields in the
+    order they came)."""
+    return as_builtins(outcome) if not isinstance(outcome, Exception) else "malformed"
 
 
 def both(expected: str, flat: list[bytes]) -> None:
-    """decode_fields of the flat list and decode_entry of its dict agree."""
+    """decode of the flat list and of its dict agree."""
     outcomes = []
-    for decode in (
-        lambda: decode_fields(expected, flat),
-        lambda: decode_entry(expected, dict(zip(flat[::2], flat[1::2], strict=False))),
+    for decoding in (
+        lambda: decode_flat(expected, flat),
+        lambda: decode_dict(expected, dict(zip(flat[::2], flat[1::2], strict=False))),
     ):
         try:
-            event: AnyEvent | MalformedEvent = decode()
+            event: AnyEvent | MalformedEvent = decoding()
         except MalformedEvent as error:
             event = error
         outcomes.append(verdict(event))
@@ -88,7 +100,7 @@ def test_a_real_event_with_one_attribute_replaced(attribute: str, value: object)
 
 def test_a_valid_entry_decodes_either_way_in_either_order() -> None:
     document = progress_document()
-    event = decode_fields("ProgressLogged", [b"type", b"ProgressLogged", b"event", document])
+    event = decode_flat("ProgressLogged", [b"type", b"ProgressLogged", b"event", document])
     assert event.data.actuals[0].value == 3
-    swapped = decode_fields("ProgressLogged", [b"event", document, b"type", b"ProgressLogged"])
+    swapped = decode_flat("ProgressLogged", [b"event", document, b"type", b"ProgressLogged"])
     assert swapped == event

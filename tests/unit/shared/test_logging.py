@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -63,3 +64,28 @@ def test_captured_logs_see_one_entry_per_row() -> None:
     assert captured == [
         {"event": "event applied", "log_level": "info", "stream": "s", **row} for row in ROWS
     ]
+
+
+def test_an_exception_logged_through_the_standard_library_carries_its_message_and_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """uvicorn's "Exception in ASGI application", any library's logger.exception(...): the
+    error's words and its traceback as text, never the exc_info tuple's repr."""
+    configure_logging("registration", fmt="json")
+    try:
+        raise ValueError("OOM command not allowed when used memory > 'maxmemory'")
+    except ValueError:
+        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+        structlog.get_logger().exception("event not applied", stream="s")
+    written = lines(capsys.readouterr().err)
+    assert [line["message"] for line in written] == [
+        "Exception in ASGI application",
+        "event not applied",
+    ]
+    for line in written:
+        assert line["error"] == "OOM command not allowed when used memory > 'maxmemory'"
+        assert line["error_type"] == "builtins.ValueError"
+        assert isinstance(line["exception"], str)
+        assert line["exception"].startswith("Traceback (most recent call last)")
+        assert "ValueError: OOM command not allowed" in line["exception"]
+        assert "exc_info" not in line

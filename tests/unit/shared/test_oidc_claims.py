@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from shared.edge.oidc import OidcVerifier
-from shared.edge.oidc_claims import TokenRejected, VerifiedToken, bearer_of, claim_at
+from shared.edge.oidc_claims import (
+    ClaimPaths,
+    TokenRejected,
+    VerifiedToken,
+    bearer_of,
+    claim_at,
+)
 
 KEYCLOAK: dict[str, Any] = {
     "sub": "5f1c-uuid",
@@ -51,20 +57,24 @@ def test_a_later_split_is_tried_when_an_earlier_one_leads_nowhere() -> None:
 
 def test_the_bearer_from_keycloak_style_claims() -> None:
     bearer = bearer_of(
-        KEYCLOAK, person="preferred_username", roles="realm_access.roles", unit="unit"
+        KEYCLOAK, ClaimPaths(person="preferred_username", roles="realm_access.roles", unit="unit")
     )
     assert bearer == VerifiedToken("hung", frozenset({"registrant", "offline_access"}), "kim-thanh")
 
 
 def test_one_role_as_a_string_and_no_roles_at_all() -> None:
-    assert bearer_of({"sub": "p", "roles": "viewer"}, person="sub", roles="roles", unit=None) == (
+    paths = ClaimPaths(person="sub", roles="roles")
+    assert bearer_of({"sub": "p", "roles": "viewer"}, paths) == (
         VerifiedToken("p", frozenset({"viewer"}), None)
     )
-    assert bearer_of({"sub": "p"}, person="sub", roles="roles", unit="unit").roles == frozenset()
+    assert (
+        bearer_of({"sub": "p"}, ClaimPaths(person="sub", roles="roles", unit="unit")).roles
+        == frozenset()
+    )
 
 
 def test_no_unit_claim_configured_ignores_a_unit_in_the_token() -> None:
-    assert bearer_of(KEYCLOAK, person="sub", roles="roles", unit=None).unit is None
+    assert bearer_of(KEYCLOAK, ClaimPaths(person="sub", roles="roles", unit=None)).unit is None
 
 
 @pytest.mark.parametrize(
@@ -84,7 +94,7 @@ def test_no_unit_claim_configured_ignores_a_unit_in_the_token() -> None:
 )
 def test_malformed_claims_reject_the_token(claims: dict[str, Any], words: str) -> None:
     with pytest.raises(TokenRejected, match=words.replace("(", r"\(").replace(")", r"\)")):
-        bearer_of(claims, person="sub", roles="roles", unit="unit")
+        bearer_of(claims, ClaimPaths(person="sub", roles="roles", unit="unit"))
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""The published JSON Schemas and the decoder every reader uses give the same verdict.
+"""The JSON Schemas of what readers accept and the decoder every reader uses give the same
+verdict (the published schemas, of what the services write, require more: every property).
 
-Documents are generated from each event type's published schema (``docs/schemas``), then
-some are broken in one place (a property dropped, a value of the wrong type, an unknown enum
-value, a malformed date, the wrong ``type`` or ``schemaversion``). Each document is judged by
-a JSON Schema validator (draft 2020-12, formats checked as RFC 3339) and by
-``shared.log.eventlog.decode_entry``: both accept it, or both refuse it.
+Documents are generated from each event type's schema, then some are broken in one place (a
+property dropped, a value of the wrong type, an unknown enum value, a malformed date, the
+wrong ``type`` or ``schemaversion``). Each document is judged by a JSON Schema validator
+(draft 2020-12, formats checked as RFC 3339) and by ``shared.log.eventlog.decode``: both
+accept it, or both refuse it.
 
 One difference is known and left out on purpose: JSON Schema cannot tell ``2024`` from
 ``2024.0`` (to it they are one number); the decoder reads an integer field from an integer
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -24,13 +26,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from shared.domain.events import PARKED_TYPES
-from shared.log.contracts import TYPES, event_schema
-from shared.log.eventlog import MalformedEvent, decode_entry
+from shared.domain.events import PARKED_TYPES, AnyEvent
+from shared.log.eventlog import MalformedEvent, decode
+from shared.log.schemas import TYPES, event_schema
 
 FORMATS = FormatChecker(formats=())
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
+
+
+def decode_flat(expected: str, fields: list[bytes]) -> AnyEvent:
+    """An entry as XRANGE/XREAD reply with it, from a stream of ``expected`` events."""
+    return decode(fields, {expected})
+
+
+def decode_dict(expected: str, fields: Mapping[bytes, bytes]) -> AnyEvent:
+    return decode(fields, {expected})
 
 
 @FORMATS.checks("date", raises=ValueError)
@@ -110,7 +121,7 @@ def instances(node: dict[str, Any], defs: dict[str, Any]) -> st.SearchStrategy[A
 def judge(event_type: str) -> tuple[st.SearchStrategy[Any], Draft202012Validator]:
     """Documents of ``event_type`` as its schema describes them, and a validator of it (made
     once: a strategy made anew for every example costs hypothesis a validation each time)."""
-    schema = event_schema(event_type)
+    schema = event_schema(event_type, as_written=False)  # what readers here accept
     return instances(schema, schema["$defs"]), Draft202012Validator(schema, format_checker=FORMATS)
 
 
@@ -148,7 +159,7 @@ def test_the_schema_and_the_decoder_agree(event_type: str, data: st.DataObject) 
     by_schema = validator.is_valid(document)
     fields = {b"type": event_type.encode(), b"event": json.dumps(document).encode()}
     try:
-        decode_entry(event_type, fields)
+        decode_dict(event_type, fields)
         by_decoder = True
     except MalformedEvent:
         by_decoder = False
@@ -166,4 +177,4 @@ def test_documents_the_schema_describes_are_read(event_type: str, data: st.DataO
     if event_type in PARKED_TYPES:
         return
     fields = {b"type": event_type.encode(), b"event": json.dumps(document).encode()}
-    assert decode_entry(event_type, fields).type == event_type
+    assert decode_dict(event_type, fields).type == event_type

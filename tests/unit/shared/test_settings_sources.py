@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.edge.settings import ServiceSettings, authenticator
+from shared.edge.identity import authenticator
+from shared.edge.settings import ServiceSettings
 
 TOKEN = "admin:" + "a" * 24 + ":operator"
 
