@@ -25,7 +25,7 @@ ORDER = (
     *("tasks:approved", "tasks:rejected", "tasks:withdrawn", "tasks:progress"),
     *("tasks:self-assessed", "tasks:evaluated"),
 )
-CHECK_EVERY, STALLED_AFTER = 5.0, 30.0
+STALLED_AFTER = 30.0
 APPLIED = ("event_id", "position", "correlation_id")
 Entry = tuple[bytes, list[bytes]]
 
@@ -128,16 +128,22 @@ class Follower:
                 delay = 0.1
 
     async def follow(self, block_ms: int = 1_000) -> None:
-        """One XREAD over every stream from the positions, until an error or a rebuild."""
-        checked = time.monotonic()
+        """XREAD over every stream from the positions, until an error or a rebuild. Each
+        read goes down with an ``XRANGE`` of the last entry applied of each stream, on the
+        same connection: should one be gone (a failover lost what the old primary alone
+        had, a restore), the log went backwards and ``run`` rebuilds."""
         while True:
-            if time.monotonic() - checked > CHECK_EVERY:
-                if await self.went_backwards():
-                    self.ready = False  # run() rebuilds
-                    return
-                checked = time.monotonic()
             read = dict(self.positions)
-            reply: Any = await self.raw.xread(cast("Any", read), count=self.count, block=block_ms)
+            held = [stream for stream, position in read.items() if position != "0-0"]
+            async with self.raw.pipeline(transaction=False) as pipe:
+                for stream in held:
+                    pipe.xrange(stream, read[stream], read[stream])
+                pipe.xread(cast("Any", read), count=self.count, block=block_ms)
+                *kept, reply = await pipe.execute()
+            if lost := {s: read[s] for s, r in zip(held, kept, strict=True) if not r}:
+                logger.error("the log went backwards: entries applied are gone", positions=lost)
+                self.ready = False  # run() rebuilds
+                return
             self.heartbeat, self.problem = time.monotonic(), None
             # stream -> entries (RESP3), or a list of [stream, entries] (RESP2)
             batch: list[tuple[bytes, list[Entry]]] = (
@@ -152,18 +158,6 @@ class Follower:
             await self.refold(self.projection)
             async with self.moved:
                 self.moved.notify_all()
-
-    async def went_backwards(self) -> bool:
-        """Whether an entry this projection applied is no longer in the log."""
-        applied = {s: p for s, p in self.positions.items() if p != "0-0"}
-        async with self.raw.pipeline(transaction=False) as pipe:
-            for stream, position in applied.items():
-                pipe.xrange(stream, position, position)
-            replies = await pipe.execute()
-        lost = {s: applied[s] for s, reply in zip(applied, replies, strict=True) if not reply}
-        if lost:
-            logger.error("the log went backwards: entries applied are gone", positions=lost)
-        return bool(lost)
 
     def why_not_ready(self) -> str | None:
         """Why the projection cannot be trusted now, or None."""

@@ -72,6 +72,7 @@ def started(sentinels: ReplicatedRedis, tmp_path: Path) -> Any:
             "redis_password": sentinels.env["REDIS_PASSWORD"] + "\n",
             "oidc_issuer": "",  # as deploy/make-secrets.sh leaves them: OpenID Connect off
             "oidc_audience": "",
+            "smtp_password": "",  # make-secrets.sh leaves it empty for the mail catcher
         }
         for name in SERVICES:
             folder = tmp_path / f"{name}-secrets"  # the container's /run/secrets

@@ -331,7 +331,7 @@ def test_each_decision_mails_the_registrant_in_vietnamese(
         approved: "approved",
         evaluated: "evaluated",
     }
-    schema = json.loads((ROOT / "shared/docs/schemas/NotificationSent.json").read_text())
+    schema = json.loads((ROOT / "docs/schemas/NotificationSent.json").read_text())
     for document in sent:
         jsonschema.validate(document, schema)  # the published 1.2 document
         assert document["type"] == "NotificationSent"

@@ -88,7 +88,8 @@ async def test_a_log_that_went_backwards_is_rebuilt_from_what_redis_holds(
     following: tuple[EventLog, Follower],
 ) -> None:
     """As after a failover to a replica that lacked the last writes: entries the projection
-    applied are gone. The follower notices (it checks every few seconds) and rebuilds."""
+    applied are gone. The follower notices (each read checks that the last entries it applied
+    are still there) and rebuilds."""
     log, follower = following
     writer = Writer(log)
     kept, _ = await writer.register("hung")
