@@ -73,7 +73,7 @@ def progress_body(**overrides: Any) -> dict[str, Any]:
 def recorded_early(year: int) -> dict[str, str]:
     """The header of an admin's import of a record of the past: registered on 15 January
     of ``year`` (a leader's own progress reports may then bear any later day of it)."""
-    return {"Recorded-At": f"{year}-01-15T08:00:00+07:00"}
+    return {"Recorded-At": clock.local_moment(date(year, 1, 15))}
 
 
 def register(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.e2e.helpers import (
     register,
     task_body,
 )
+from tests.support.clock import local_moment
 from tests.support.people import ADMIN, APPROVER, VIEWER
 from tests.support.services import SERVICES
 from tests.support.smtp import Catcher, SmtpTestServer, smtp_server
@@ -92,7 +94,7 @@ def programme(mailing: System) -> dict[str, str]:
     decided = mailing.approval.post(
         f"/tasks/{task}/decision",
         json={"decision": "approve", "decided_by": DECIDED_BY, "reference": "QĐ 1"},
-        headers=ADMIN.headers | {"Recorded-At": f"{YEAR}-02-01T09:00:00+07:00"},
+        headers=ADMIN.headers | {"Recorded-At": local_moment(date(YEAR, 2, 1), 9)},
     )
     assert decided.status_code == 200, decided.text
     return {"task": task}

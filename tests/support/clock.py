@@ -30,3 +30,10 @@ def programme_zone() -> str:
 def today() -> date:
     """Today where the services of this session reckon it."""
     return datetime.now(ZoneInfo(programme_zone())).date()
+
+
+def local_moment(day: date, hour: int = 8) -> str:
+    """``hour`` o'clock of ``day`` where the services reckon it (RFC 3339, with the offset):
+    a ``Recorded-At`` that falls on that day in ``TIMEZONE``, whatever the zone."""
+    zone = ZoneInfo(programme_zone())
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone).isoformat()

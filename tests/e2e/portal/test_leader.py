@@ -5,13 +5,14 @@ the service shown beside its field, in Vietnamese), amend a task the committee r
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.portal.browsing import Looking
 from tests.e2e.portal.conftest import SignedIn
 from tests.e2e.portal.system import TODAY, YEAR, PortalSystem
+from tests.support.clock import local_moment
 
 REASON = "Đề nghị bổ sung chỉ tiêu về diện tích và nêu rõ tiến độ từng quý."
 
@@ -203,7 +204,7 @@ def test_a_report_on_last_years_task_is_dated_in_that_year_and_keeps_its_status(
         leader,
         year=last_year,
         title="Chuyển đổi số cấp xã",
-        recorded_at=f"{last_year}-01-15T08:00:00+07:00",
+        recorded_at=local_moment(date(last_year, 1, 15)),
     )
     portal_system.decide(task_id, "approve", reference="QĐ 45-QĐ/TU")
     page = signed_in(leader)

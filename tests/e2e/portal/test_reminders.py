@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.e2e.portal.browsing import DESKTOP, Looking
 from tests.e2e.portal.conftest import SignedIn, sign_in_by_link
 from tests.e2e.portal.system import DISTRICT, TODAY, PortalSystem, token_of
+from tests.support.clock import local_moment
 from tests.support.smtp import SmtpTestServer
 
 YEAR = 2020  # a year of this module's own: its roster
@@ -65,9 +67,9 @@ def roster(portal_system: PortalSystem) -> dict[str, Any]:
         year=YEAR,
         title=f"Cánh đồng mẫu lớn {tag}",
         from_roster=True,
-        recorded_at=f"{YEAR}-01-15T08:00:00+07:00",
+        recorded_at=local_moment(date(YEAR, 1, 15)),
     )
-    portal_system.decide(stale, "approve", recorded_at=f"{YEAR}-02-01T09:00:00+07:00")
+    portal_system.decide(stale, "approve", recorded_at=local_moment(date(YEAR, 2, 1), 9))
     portal_system.register(people["dung"], year=YEAR, title=f"Chợ nông sản {tag}", from_roster=True)
     return {"people": people, "tag": tag, "stale": stale}
 

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -19,6 +19,7 @@ from playwright.sync_api import BrowserContext, expect
 from tests.e2e.portal.browsing import ARTIFACTS, Looking
 from tests.e2e.portal.conftest import SignedIn, sign_in_by_link
 from tests.e2e.portal.system import TODAY, YEAR, PortalSystem
+from tests.support.clock import local_moment
 
 ROSTER_YEAR = 2021
 HEADER_ROW = 4  # the workbook's tables start there, under a title and the scope
@@ -96,10 +97,10 @@ def test_staff_see_who_has_not_registered_or_reported_lately(
         "POST",
         "/tasks",
         json=body,
-        headers={"Recorded-At": f"{ROSTER_YEAR}-01-15T08:00:00+07:00"},
+        headers={"Recorded-At": local_moment(date(ROSTER_YEAR, 1, 15))},
     )
     portal_system.decide(
-        task["task_id"], "approve", recorded_at=f"{ROSTER_YEAR}-02-01T09:00:00+07:00"
+        task["task_id"], "approve", recorded_at=local_moment(date(ROSTER_YEAR, 2, 1), 9)
     )
     page = signed_in("viewer")
     page.get_by_role("link", name="Đôn đốc").first.click()
