@@ -31,8 +31,9 @@ from tests.support.redis_server import free_port
 HERE = Path(__file__).parent
 # what the gateway publishes: the portal and the three services
 SERVICES = {"portal": "8000", "registration": "8001", "approval": "8002", "reporting": "8003"}
-# two approval replicas: ReplicaDown is about one replica of several going away
-REPLICAS = {"portal": 1, "registration": 1, "approval": 2, "reporting": 1}
+# every process Prometheus scrapes (notifications too: not behind the gateway); two approval
+# replicas: ReplicaDown is about one replica of several going away
+REPLICAS = {"portal": 1, "registration": 1, "approval": 2, "reporting": 1, "notifications": 1}
 TIMINGS: dict[str, float] = {}
 
 
