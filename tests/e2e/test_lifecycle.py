@@ -932,6 +932,27 @@ def test_a_roster_of_more_than_5000_leaders_is_422(system: System) -> None:
         refused(put_roster(system, FAR_YEAR, big_roster(5001)), 422, "at most 5000")
 
 
+def test_a_csv_roster_of_more_than_5000_rows_is_422_naming_the_limit(system: System) -> None:
+    leader = "Nguyễn Văn A,Phó Giám đốc Sở,deputy_department_head,kim-thanh,Huyện Kim Thành"
+    rows = [f"lanh-dao-{n},{leader}" for n in range(5001)]
+    with nothing_written(system.redis, system.prefix):
+        answer = put_roster(system, FAR_YEAR, csv_document(*rows), csv=True)
+        refused(answer, 422, "too_many_rows", "at most 5,000")
+
+
+@pytest.mark.parametrize(
+    ("length", "said"),
+    [(1_001, ["string_too_long", "row.2.name"]), (131_073, ["csv_row", "at most 1000"])],
+    ids=["over the name's 200", "over the csv module's own 131,072"],
+)
+def test_a_csv_roster_with_a_cell_too_long_is_422(
+    system: System, length: int, said: list[str]
+) -> None:
+    row = f"pham-quang-hung,{'A' * length},Chủ tịch,district_leader,kim-thanh,Kim Thành"
+    with nothing_written(system.redis, system.prefix):
+        refused(put_roster(system, FAR_YEAR, csv_document(row), csv=True), 422, *said)
+
+
 def test_a_roster_in_another_format_is_refused(system: System) -> None:
     answer = system.registration.put(
         f"/roster/{FAR_YEAR}",

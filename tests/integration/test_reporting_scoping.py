@@ -19,29 +19,36 @@ from shared.log.keys import Keys
 from tests.support.writing import Writer
 
 STAFF = Actor("staff-kt", frozenset({Role.viewer}), person="staff-kt", unit="Kim-Thanh")
+ALSO_LEADER = Actor(
+    "staff-kt", frozenset({Role.viewer, Role.registrant}), person="staff-kt", unit="Kim-Thanh"
+)
 
 
 class Verifier:
+    def __init__(self, who: Actor) -> None:
+        self.who = who
+
     def looks_like_jwt(self, token: str) -> bool:
         return token.count(".") == 2
 
     async def actor(self, token: str) -> Actor:
-        return STAFF
+        return self.who
 
     async def aclose(self) -> None:
         return None
 
 
-@pytest.fixture
+@pytest.fixture(params=[STAFF, ALSO_LEADER], ids=["a viewer", "a viewer also a registrant"])
 async def client(
-    redis_url: str, prefix: str, monkeypatch: pytest.MonkeyPatch
+    redis_url: str, prefix: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
     log = EventLog(connect(redis_url), Keys(prefix), "test")
     writer = Writer(log)
     ours, _ = await writer.register("hung", unit="kim-thanh")
     theirs, _ = await writer.register("lan", unit="cam-giang")
     await log.redis.aclose()
-    monkeypatch.setattr(shared.edge.identity, "oidc_actors", lambda _settings: Verifier())
+    verifier = Verifier(request.param)
+    monkeypatch.setattr(shared.edge.identity, "oidc_actors", lambda _settings: verifier)
     settings = ReportingSettings(
         redis_url=redis_url, stream_prefix=prefix, api_tokens="viewer:all-units-token-12345"
     )
