@@ -83,19 +83,19 @@ ROSTER = {
 }
 
 
-def put_committees(system: System, body: Any, **headers: str) -> Any:
+TREE = {"code": PROVINCE, "name": "Tỉnh ủy", "parent": None}
+
+
+def put_committees(system: System, body: list[dict[str, Any]] | str) -> Any:
     """PUT /committees/{YEAR}: JSON, or CSV when ``body`` is text."""
     if isinstance(body, str):
-        headers = {"Content-Type": "text/csv; charset=utf-8"} | headers
+        csv = {"Content-Type": "text/csv; charset=utf-8"}
         return system.registration.put(
-            f"/committees/{YEAR}", content=body.encode(), headers=ADMIN.headers | headers
+            f"/committees/{YEAR}", content=body.encode(), headers=ADMIN.headers | csv
         )
     return system.registration.put(
-        f"/committees/{YEAR}", json={"committees": body}, headers=ADMIN.headers | headers
+        f"/committees/{YEAR}", json={"committees": body}, headers=ADMIN.headers
     )
-
-
-TREE = {"code": PROVINCE, "name": "Tỉnh ủy", "parent": None}
 
 
 @pytest.mark.parametrize(
