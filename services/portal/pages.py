@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from shared.domain.lifecycle import last_year
 from shared.edge.settings import Clock
 
 from .i18n import Translator
@@ -102,7 +103,7 @@ class Pages:
             for role, path, key, needs in NAV
             if who is not None and allowed(who, role) and (needs is None or needs in may)
         ]
-        latest = self.today().year + 1
+        latest = last_year(self.today())  # the latest year one may register for
         given: dict[str, Any] = {
             "_": self.translator(request),
             "lang": session.lang,

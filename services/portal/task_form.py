@@ -10,12 +10,13 @@ one; when it has none, the service's refusal is shown beside those fields).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from shared.domain.events import Category, Direction, Kind, Level
+from shared.domain.lifecycle import FIRST_YEAR, in_range, last_year
+from shared.domain.people import is_identifier
 
 from .forms import Form
 from .i18n import Translator
@@ -23,8 +24,6 @@ from .i18n import Translator
 MAX_TARGETS = 10
 SHOWN_TARGETS = 3
 TARGET_PARTS = ("metric", "unit", "target", "direction")
-_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-FIRST_YEAR = 2000
 
 
 def field_names() -> list[str]:
@@ -105,7 +104,7 @@ class TaskForm(Form):
         unit = self._unit()
         targets = self._targets()
         continues = self.get("continues")
-        if continues and not _CODE.match(continues):
+        if continues and not is_identifier(continues):
             self.fail("continues", "error.choose")
         if not self.ok:
             return None
@@ -127,8 +126,8 @@ class TaskForm(Form):
 
     def _year(self, today: date) -> int | None:
         text = self.get("year")
-        if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year + 1:
-            self.fail("year", "error.year_range", first=FIRST_YEAR, last=today.year + 1)
+        if not text.isdigit() or not in_range(int(text), today):
+            self.fail("year", "error.year_range", first=FIRST_YEAR, last=last_year(today))
             return None
         return int(text)
 
@@ -139,7 +138,7 @@ class TaskForm(Form):
             return None
         if not code:
             self.fail("unit.code", "error.required")
-        elif not _CODE.match(code):
+        elif not is_identifier(code):
             self.fail("unit.code", "error.code")
         if not name:
             self.fail("unit.name", "error.required")

@@ -4,7 +4,6 @@ the year before unless ``none``); and the printable A4 report."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -12,6 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from shared.domain.events import Category
+from shared.domain.lifecycle import FIRST_YEAR
+from shared.domain.people import is_identifier
 from shared.edge.bodies import Identifier
 
 from ..apis import Json, Service
@@ -24,7 +25,6 @@ from ..web import calls_of, needs, portal_of, translator
 
 router = APIRouter()
 Staff = Annotated[Session, Depends(needs("viewer"))]
-CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def scope(request: Request) -> dict[str, Any]:
@@ -40,10 +40,10 @@ def scope(request: Request) -> dict[str, Any]:
     day = parse_day(text)
     year = portal_of(request).pages.year(request)
     asked = query.get("compare", str(year - 1))
-    compare = int(asked) if asked.isdigit() and 2000 <= int(asked) < year else None
+    compare = int(asked) if asked.isdigit() and FIRST_YEAR <= int(asked) < year else None
     return {
         "category": category,
-        "committee": committee if committee and CODE.fullmatch(committee) else None,
+        "committee": committee if is_identifier(committee) else None,
         "as_of": day.isoformat() if day else None,
         "as_of_text": text,
         "as_of_error": translator(request)("error.date") if text and day is None else None,

@@ -25,7 +25,7 @@ from .commands import (
 )
 from .decide import Situation, decide, refused_batch
 from .progress import Completion, Progress, Reading, Report, merge, on_time
-from .registration import Holdings, YearAction, year_allowed
+from .registration import FIRST_YEAR, Holdings, YearAction, in_range, last_year, year_allowed
 from .rules import Action, allowed, committee_of, in_scope, may_read, reading_scope
 from .state import (
     EDITABLE,
@@ -43,6 +43,7 @@ from .state import (
 
 __all__ = [
     "EDITABLE",
+    "FIRST_YEAR",
     "LIVE",
     "STAGES",
     "Action",
@@ -75,7 +76,9 @@ __all__ = [
     "decide",
     "evolve",
     "fold",
+    "in_range",
     "in_scope",
+    "last_year",
     "may_read",
     "merge",
     "on_time",

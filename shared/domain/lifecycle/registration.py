@@ -70,9 +70,14 @@ def may_register(
     return None
 
 
+def last_year(today: date) -> int:
+    """The latest year tasks may be registered for: next year."""
+    return today.year + 1
+
+
 def in_range(year: int, today: date) -> bool:
-    """Whether tasks may be registered for ``year``: from 2000 to next year."""
-    return FIRST_YEAR <= year <= today.year + 1
+    """Whether tasks may be registered for ``year``: from ``FIRST_YEAR`` to next year."""
+    return FIRST_YEAR <= year <= last_year(today)
 
 
 def year_allowed(
@@ -114,7 +119,7 @@ def content(
     """What a registration records, once its content keeps the rules: the year in range, the
     registrant as the roster has them (when the year has one), the task it continues, the
     deadline in the year, no metric twice."""
-    latest = context.today.year + 1
+    latest = last_year(context.today)
     if not in_range(registration.year, context.today):
         raise Refusal(
             f"year must be from {FIRST_YEAR} to {latest}",
